@@ -1,0 +1,19 @@
+"""The `/voice` command language: text in, validated pydantic command objects out. No I/O."""
+
+from commands.base import ChangeCommand, Command, Param, ReadCommand, Reference, Resolved
+from commands.errors import UsageError
+from commands.parser import parse
+from commands.registry import COMMANDS, find
+
+__all__ = [
+    "COMMANDS",
+    "ChangeCommand",
+    "Command",
+    "Param",
+    "ReadCommand",
+    "Reference",
+    "Resolved",
+    "UsageError",
+    "find",
+    "parse",
+]

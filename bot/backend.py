@@ -1,0 +1,43 @@
+"""Which Chime SDK Voice the bot talks to: an endpoint override, real AWS, or the embedded sandbox.
+
+The embedded sandbox is the default when nothing else is configured (or `--sandbox` is given), so
+`make run` works on a fresh machine and can never touch a real account by accident.
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiobotocore.session import get_session
+
+from bot.sandbox import SandboxConfig, start_sandbox
+from bot.settings import AwsSettings
+from bot.voice import VoiceService
+
+SANDBOX_STATE = Path(".switchboard/sandbox-state.json")
+
+
+@dataclass(frozen=True)
+class Backend:
+    voice: VoiceService
+    description: str
+
+
+@asynccontextmanager
+async def open_backend(
+    settings: AwsSettings, *, force_sandbox: bool = False, state_file: Path = SANDBOX_STATE
+) -> AsyncIterator[Backend]:
+    session = get_session()
+    use_sandbox = force_sandbox or (settings.endpoint_url is None and await session.get_credentials() is None)
+    if not use_sandbox:
+        where = settings.endpoint_url or f"AWS ({', '.join(settings.voice_regions)})"
+        async with VoiceService(settings, session=session) as voice:
+            yield Backend(voice, f"Chime SDK Voice at {where}")
+        return
+    state_file.parent.mkdir(parents=True, exist_ok=True)
+    async with await start_sandbox(SandboxConfig(state_file=state_file)) as sandbox:
+        session.set_credentials("sandbox", "sandbox")
+        sandboxed = settings.model_copy(update={"endpoint_url": sandbox.url})
+        async with VoiceService(sandboxed, session=session) as voice:
+            yield Backend(voice, f"embedded sandbox at {sandbox.url} (state in {state_file})")

@@ -1,0 +1,379 @@
+"""Results → Docs: one function per kind of result, shared by every surface."""
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+
+from bot.models import Origination, PhoneNumberError, Proxy, VoiceConnector, VoiceConnectorGroup
+from bot.render.doc import (
+    Bold,
+    Change,
+    Changes,
+    Code,
+    Doc,
+    Fields,
+    Heading,
+    Level,
+    Notice,
+    Paragraph,
+    Part,
+    Table,
+)
+from bot.results import (
+    ConnectorDetail,
+    ConnectorList,
+    ErrorInfo,
+    GroupDetail,
+    GroupList,
+    HelpView,
+    NumberList,
+    OriginationView,
+    Outcome,
+    Plan,
+    ProxyView,
+    ReadResult,
+)
+from commands import COMMANDS, Command, UsageError, find
+
+_STATUS_TITLES = {"applied": "Applied", "partial": "Partly applied", "failed": "Failed"}
+_STATUS_LEVELS: dict[str, Level] = {"applied": "success", "partial": "warning", "failed": "error"}
+
+
+def read_view(result: ReadResult) -> Doc:
+    match result:
+        case ConnectorList():
+            return _connector_list(result)
+        case ConnectorDetail():
+            return _connector_detail(result)
+        case GroupList():
+            return _group_list(result)
+        case GroupDetail():
+            return _group_detail(result)
+        case NumberList():
+            return _number_list(result)
+        case OriginationView():
+            return _origination_view(result)
+        case ProxyView():
+            return _proxy_view(result)
+        case HelpView():
+            return help_view(result.topic)
+
+
+def _connector_list(result: ConnectorList) -> Doc:
+    rows = tuple(
+        (connector.name, connector.voice_connector_id, region, _encryption(connector))
+        for region, connectors in result.by_region.items()
+        for connector in connectors
+    )
+    regions = ", ".join(result.by_region)
+    return Doc(
+        f"{len(rows)} voice connector(s) in {regions}",
+        (Table("Voice connectors", ("Name", "ID", "Region", "Encryption"), rows, "voice-connectors.csv"),),
+    )
+
+
+def _encryption(connector: VoiceConnector) -> str:
+    if connector.require_encryption is None:
+        return "?"
+    return "required" if connector.require_encryption else "off"
+
+
+def _connector_detail(result: ConnectorDetail) -> Doc:
+    connector = result.connector
+    parts: list[Part] = [
+        Heading(f"Voice connector {connector.name}"),
+        Fields(
+            (
+                ("ID", connector.voice_connector_id),
+                ("Region", result.region),
+                ("Outbound host", connector.outbound_host_name or "?"),
+                ("Encryption", _encryption(connector)),
+                ("Numbers associated", str(result.number_count)),
+                ("Origination", _origination_summary(result.origination)),
+                ("Proxy", _proxy_summary(result.proxy)),
+            )
+        ),
+    ]
+    if result.origination and result.origination.routes:
+        parts.append(_routes_table(result.origination))
+    return Doc(f"Voice connector {connector.name} ({connector.voice_connector_id})", tuple(parts))
+
+
+def _origination_summary(origination: Origination | None) -> str:
+    if origination is None:
+        return "not configured"
+    state = "disabled" if origination.disabled else "enabled"
+    return f"{state}, {len(origination.routes)} route(s)"
+
+
+def _proxy_summary(proxy: Proxy | None) -> str:
+    if proxy is None:
+        return "not configured"
+    state = "disabled" if proxy.disabled else "enabled"
+    return f"{state}, {','.join(proxy.phone_number_countries)}, {proxy.default_session_expiry_minutes} min"
+
+
+def _routes_table(origination: Origination) -> Table:
+    rows = tuple(
+        (
+            route.host,
+            "" if route.port is None else str(route.port),
+            route.protocol or "",
+            "" if route.priority is None else str(route.priority),
+            "" if route.weight is None else str(route.weight),
+        )
+        for route in sorted(origination.routes, key=lambda route: (route.priority or 0, route.host))
+    )
+    return Table("Origination routes", ("Host", "Port", "Protocol", "Priority", "Weight"), rows, "routes.csv")
+
+
+def _group_list(result: GroupList) -> Doc:
+    rows = tuple(
+        (group.name, group.voice_connector_group_id, region, str(len(group.voice_connector_items)))
+        for region, groups in result.by_region.items()
+        for group in groups
+    )
+    return Doc(
+        f"{len(rows)} voice connector group(s) in {', '.join(result.by_region)}",
+        (
+            Table(
+                "Voice connector groups",
+                ("Name", "ID", "Region", "Members"),
+                rows,
+                "voice-connector-groups.csv",
+            ),
+        ),
+    )
+
+
+def _group_detail(result: GroupDetail) -> Doc:
+    group: VoiceConnectorGroup = result.group
+    members = tuple(
+        (
+            "" if member.priority is None else str(member.priority),
+            member.name or "(unknown)",
+            member.connector_id,
+            member.region or "?",
+        )
+        for member in result.members
+    )
+    return Doc(
+        f"Voice connector group {group.name} ({group.voice_connector_group_id})",
+        (
+            Heading(f"Voice connector group {group.name}"),
+            Fields(
+                (
+                    ("ID", group.voice_connector_group_id),
+                    ("Region", result.region),
+                    ("Numbers associated", str(result.number_count)),
+                )
+            ),
+            Table(
+                "Members (priority 1 is tried first)",
+                ("Priority", "Name", "ID", "Region"),
+                members,
+                "members.csv",
+            ),
+        ),
+    )
+
+
+def _number_list(result: NumberList) -> Doc:
+    rows = []
+    for number in result.numbers:
+        association = number.associated_with()
+        where = f"{association.name}={association.value}" if association else "-"
+        rows.append((number.number, number.status or "?", where))
+    return Doc(
+        f"{len(rows)} phone number(s) {result.scope}",
+        (
+            Table(
+                f"Phone numbers {result.scope}",
+                ("Number", "Status", "Associated with"),
+                tuple(rows),
+                "numbers.csv",
+            ),
+        ),
+    )
+
+
+def _origination_view(result: OriginationView) -> Doc:
+    target = result.target
+    summary = _origination_summary(result.origination)
+    title = f"Origination of {target.name} ({target.id}, {target.region}): {summary}"
+    parts: list[Part] = [Heading(f"Origination of {target.name}")]
+    if result.origination is None:
+        parts.append(Paragraph(("No origination settings: calls are not sent to any SIP host.",)))
+    else:
+        parts.append(Fields((("Connector", target.id), ("State", _origination_summary(result.origination)))))
+        parts.append(_routes_table(result.origination))
+    return Doc(title, tuple(parts))
+
+
+def _proxy_view(result: ProxyView) -> Doc:
+    target = result.target
+    proxy = result.proxy
+    parts: list[Part] = [Heading(f"Proxy of {target.name}")]
+    if proxy is None:
+        parts.append(Paragraph(("No proxy settings.",)))
+    else:
+        parts.append(
+            Fields(
+                (
+                    ("State", "disabled" if proxy.disabled else "enabled"),
+                    ("Session expiry", f"{proxy.default_session_expiry_minutes} min"),
+                    ("Countries", ", ".join(proxy.phone_number_countries) or "-"),
+                    ("Fallback number", proxy.fall_back_phone_number or "-"),
+                )
+            )
+        )
+    if result.notice:
+        parts.append(Notice("warning", result.notice))
+    return Doc(f"Proxy of {target.name} ({target.id}): {_proxy_summary(proxy)}", tuple(parts))
+
+
+def help_view(topic: list[str]) -> Doc:
+    if topic:
+        command = find(tuple(word.lower() for word in topic[:2])) or find((topic[0].lower(),))
+        if command is not None:
+            return command_help(command)
+        return Doc(
+            f"No command `{' '.join(topic)}`",
+            (Notice("warning", f"There is no `/voice {' '.join(topic)}`."),),
+        )
+    rows = tuple((command.usage(), command.summary) for command in COMMANDS)
+    return Doc(
+        "/voice commands",
+        (
+            Heading("/voice commands"),
+            Table("Commands", ("Usage", "What it does"), rows, "voice-commands.csv"),
+            Paragraph(
+                (
+                    "Changes are previewed before they are applied. ",
+                    Code("/voice help COMMAND"),
+                    " explains one.",
+                )
+            ),
+        ),
+    )
+
+
+def command_help(command: type[Command]) -> Doc:
+    parts: list[Part] = [
+        Heading(f"/voice {command.command_name()}"),
+        Paragraph((command.summary,)),
+        Paragraph((Bold("Usage: "), Code(command.usage()))),
+    ]
+    described = tuple((param.form(), param.help) for param in command.all_params())
+    if described:
+        parts.append(Table("Parameters", ("Parameter", "Meaning"), described, "parameters.csv"))
+    for example in command.examples:
+        parts.append(Paragraph((Bold("Example: "), Code(example))))
+    if command.notice:
+        parts.append(Notice("warning", command.notice))
+    return Doc(f"/voice {command.command_name()}: {command.summary}", tuple(parts))
+
+
+def usage_error_view(error: UsageError) -> Doc:
+    parts: list[Part] = [Notice("error", error.problem)]
+    if error.usage:
+        parts.append(Paragraph((Bold("Usage: "), Code(error.usage))))
+    if error.example:
+        parts.append(Paragraph((Bold("Example: "), Code(error.example))))
+    return Doc(f"Not run: {error.problem}", tuple(parts), level="error")
+
+
+def error_view(error: ErrorInfo, title: str | None = None) -> Doc:
+    parts: list[Part] = [
+        Notice("error", f"{error.code}: {error.message}" if error.message else error.code),
+        Fields(_error_fields(error)),
+    ]
+    if error.maybe_applied:
+        parts.append(
+            Notice("warning", "The change may have been applied before the failure: check the current state.")
+        )
+    return Doc(title or f"{error.operation} failed: {error.code}", tuple(parts), level="error")
+
+
+def _error_fields(error: ErrorInfo) -> tuple[tuple[str, str], ...]:
+    fields = [("What it means", error.meaning), ("What to do", error.advice), ("Operation", error.operation)]
+    if error.request_id:
+        fields.append(("AWS request ID", error.request_id))
+    return tuple(fields)
+
+
+def plan_view(plan: Plan, *, dry_run: bool = False) -> Doc:
+    parts: list[Part] = [Heading(f"Preview: {plan.summary}")]
+    if plan.changes:
+        parts.append(Changes(tuple(Change(c.field, c.before, c.after) for c in plan.changes)))
+    if plan.moves:
+        rows = tuple((move.number, move.current or "-", move.note or "") for move in plan.moves)
+        parts.append(Table("Numbers", ("Number", "Now associated with", "Note"), rows, "numbers.csv"))
+    parts.extend(Notice("warning", warning) for warning in plan.warnings)
+    for call in plan.calls:
+        body = json.dumps(call.params, separators=(", ", ": "))
+        if len(body) > 500:
+            body = body[:500] + "…"
+        parts.append(Paragraph((f"Sends {call.operation} to {call.region}: ", Code(body))))
+    if dry_run:
+        parts.append(Notice("info", "Dry run: nothing was changed."))
+    return Doc(f"Preview: {plan.summary}", tuple(parts))
+
+
+def outcome_view(outcome: Outcome) -> Doc:
+    plan = outcome.plan
+    level = _STATUS_LEVELS[outcome.status]
+    title = f"{_STATUS_TITLES[outcome.status]}: {plan.summary}"
+    parts: list[Part] = [Heading(title)]
+    if plan.changes and outcome.status != "failed":
+        parts.append(Changes(tuple(Change(c.field, c.before, c.after) for c in plan.changes)))
+    if outcome.created is not None:
+        parts.append(Fields(_created_fields(outcome.created)))
+    if outcome.reconciled:
+        parts.append(
+            Notice(
+                "warning",
+                "AWS's answer was lost; the new resource was found by name, so it was created once.",
+            )
+        )
+    if plan.moves:
+        parts.extend(_number_outcome(outcome))
+    if outcome.error is not None:
+        parts.extend(error_view(outcome.error).parts)
+    return Doc(title, tuple(parts), level=level)
+
+
+def _created_fields(created: VoiceConnector | VoiceConnectorGroup) -> tuple[tuple[str, str], ...]:
+    if isinstance(created, VoiceConnector):
+        return (
+            ("ID", created.voice_connector_id),
+            ("Region", created.aws_region or "?"),
+            ("Outbound host", created.outbound_host_name or "?"),
+        )
+    return (("ID", created.voice_connector_group_id), ("Members", str(len(created.voice_connector_items))))
+
+
+def _number_outcome(outcome: Outcome) -> Iterable[Part]:
+    total = len(outcome.plan.moves)
+    yield Paragraph(
+        (
+            Bold(f"{len(outcome.succeeded_numbers)} of {total}"),
+            " number(s) succeeded; ",
+            Bold(str(len(outcome.number_errors))),
+            " failed.",
+        )
+    )
+    for code, errors in group_errors(outcome.number_errors).items():
+        rows = tuple((error.phone_number_id or "?", error.error_message or "") for error in errors)
+        yield Table(f"{code} ({len(errors)})", ("Number", "AWS message"), rows, f"failed-{code}.csv")
+    if outcome.succeeded_numbers:
+        succeeded = tuple((number,) for number in outcome.succeeded_numbers)
+        yield Table(f"Succeeded ({len(succeeded)})", ("Number",), succeeded, "succeeded.csv")
+
+
+def group_errors(errors: list[PhoneNumberError]) -> dict[str, list[PhoneNumberError]]:
+    """PhoneNumberErrors by error code, in the order codes first appear."""
+    grouped: dict[str, list[PhoneNumberError]] = defaultdict(list)
+    for error in errors:
+        grouped[error.error_code or "Unknown"].append(error)
+    return dict(grouped)

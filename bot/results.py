@@ -1,0 +1,172 @@
+"""What running a command produced: plain data for the renderers and the audit log (no I/O)."""
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from bot.aws_errors import VoiceError
+from bot.models import (
+    Origination,
+    PhoneNumber,
+    PhoneNumberError,
+    Proxy,
+    VoiceConnector,
+    VoiceConnectorGroup,
+)
+from bot.voice import Located
+
+
+class ErrorInfo(BaseModel):
+    """A VoiceError as data: storable, renderable."""
+
+    operation: str
+    code: str
+    message: str
+    meaning: str
+    advice: str
+    maybe_applied: bool = False
+    request_id: str | None = None
+
+    @classmethod
+    def of(cls, error: VoiceError) -> "ErrorInfo":
+        return cls(
+            operation=error.operation,
+            code=error.code,
+            message=error.message,
+            meaning=error.meaning,
+            advice=error.advice,
+            maybe_applied=error.maybe_applied,
+            request_id=error.request_id,
+        )
+
+
+# Reads -------------------------------------------------------------------------------------
+
+
+class ConnectorList(BaseModel):
+    kind: Literal["connector_list"] = "connector_list"
+    by_region: dict[str, list[VoiceConnector]]
+
+
+class ConnectorDetail(BaseModel):
+    kind: Literal["connector_detail"] = "connector_detail"
+    connector: VoiceConnector
+    region: str
+    origination: Origination | None
+    proxy: Proxy | None
+    number_count: int
+
+
+class GroupList(BaseModel):
+    kind: Literal["group_list"] = "group_list"
+    by_region: dict[str, list[VoiceConnectorGroup]]
+
+
+class GroupMember(BaseModel):
+    connector_id: str
+    priority: int | None
+    name: str | None
+    region: str | None
+
+
+class GroupDetail(BaseModel):
+    kind: Literal["group_detail"] = "group_detail"
+    group: VoiceConnectorGroup
+    region: str
+    members: list[GroupMember]
+    number_count: int
+
+
+class NumberList(BaseModel):
+    kind: Literal["number_list"] = "number_list"
+    scope: str
+    numbers: list[PhoneNumber]
+
+
+class OriginationView(BaseModel):
+    kind: Literal["origination"] = "origination"
+    target: Located
+    origination: Origination | None
+
+
+class ProxyView(BaseModel):
+    kind: Literal["proxy"] = "proxy"
+    target: Located
+    proxy: Proxy | None
+    notice: str | None = None
+
+
+class HelpView(BaseModel):
+    kind: Literal["help"] = "help"
+    topic: list[str] = Field(default_factory=list)
+
+
+ReadResult = (
+    ConnectorList
+    | ConnectorDetail
+    | GroupList
+    | GroupDetail
+    | NumberList
+    | OriginationView
+    | ProxyView
+    | HelpView
+)
+
+
+# Changes -----------------------------------------------------------------------------------
+
+
+class ApiCall(BaseModel):
+    """One request a change will send: exactly these parameters, to this region."""
+
+    operation: str
+    region: str
+    params: dict[str, Any]
+
+
+class FieldChange(BaseModel):
+    """One line of a preview: a setting's value before and after."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+
+class NumberMove(BaseModel):
+    """Where a number is now, for an association preview ("moves from X")."""
+
+    number: str
+    current: str | None
+    note: str | None = None
+
+
+class Plan(BaseModel):
+    """A previewed change: what will be sent, what changes, and the state it was planned against."""
+
+    command_text: str
+    summary: str
+    permission: str
+    target: Located | None = None
+    calls: list[ApiCall]
+    changes: list[FieldChange] = Field(default_factory=list)
+    moves: list[NumberMove] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    before: dict[str, Any] | None = None
+
+    @property
+    def is_noop(self) -> bool:
+        return not self.calls
+
+
+class Outcome(BaseModel):
+    """How an applied change ended. `partial` when some numbers failed and others succeeded."""
+
+    kind: Literal["outcome"] = "outcome"
+    plan: Plan
+    status: Literal["applied", "partial", "failed"]
+    succeeded_numbers: list[str] = Field(default_factory=list)
+    number_errors: list[PhoneNumberError] = Field(default_factory=list)
+    error: ErrorInfo | None = None
+    created: VoiceConnector | VoiceConnectorGroup | None = None
+    reconciled: bool = False
+    responses: list[dict[str, Any]] = Field(default_factory=list)

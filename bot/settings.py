@@ -1,0 +1,73 @@
+"""Configuration from the environment (pydantic-settings): validated once, at start-up.
+
+A bad or missing setting stops the process with a message naming the variable, so nobody finds
+out mid-incident that the bot was half-configured.
+"""
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from commands.types import REGIONS
+
+
+class AwsSettings(BaseSettings):
+    """Where and how the bot reaches Chime SDK Voice."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    voice_regions: list[str] = Field(
+        default=["us-east-1", "us-west-2"],
+        validation_alias="VOICE_REGIONS",
+        description="regions searched for connectors and groups (comma-separated)",
+    )
+    voice_default_region: str = Field(default="us-east-1", validation_alias="VOICE_DEFAULT_REGION")
+    endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_CHIME_SDK_VOICE")
+    connect_timeout: float = Field(default=5.0, gt=0, validation_alias="VOICE_CONNECT_TIMEOUT")
+    read_timeout: float = Field(default=20.0, gt=0, validation_alias="VOICE_READ_TIMEOUT")
+    max_attempts: int = Field(default=6, ge=1, le=20, validation_alias="VOICE_MAX_ATTEMPTS")
+    max_concurrency: int = Field(default=10, ge=1, le=100, validation_alias="VOICE_MAX_CONCURRENCY")
+
+    @field_validator("voice_regions", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        return (
+            [part.strip() for part in value.split(",") if part.strip()] if isinstance(value, str) else value
+        )
+
+    @field_validator("voice_regions")
+    @classmethod
+    def _known_regions(cls, regions: list[str]) -> list[str]:
+        unknown = [region for region in regions if region not in REGIONS]
+        if unknown or not regions:
+            raise ValueError(f"unknown Chime SDK Voice region(s) {unknown}; choose from {', '.join(REGIONS)}")
+        return regions
+
+    @field_validator("voice_default_region")
+    @classmethod
+    def _known_region(cls, region: str) -> str:
+        if region not in REGIONS:
+            raise ValueError(f"unknown Chime SDK Voice region {region!r}; choose from {', '.join(REGIONS)}")
+        return region
+
+
+class StoreSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///.switchboard/switchboard.db", validation_alias="DATABASE_URL"
+    )
+
+
+class SlackSettings(BaseSettings):
+    """Slack credentials; secrets are SecretStr so they never reach a log line or a repr."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    bot_token: SecretStr = Field(validation_alias="SLACK_BOT_TOKEN")
+    signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
+    app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
+    api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
+    notify_channel: str | None = Field(default=None, validation_alias="NOTIFY_CHANNEL")
+    policy_file: Path | None = Field(default=None, validation_alias="POLICY_FILE")

@@ -1,0 +1,140 @@
+"""What every command declares, and the common options of reads and changes.
+
+A command class is its own documentation: its words, parameters, usage, examples and
+permission drive the parser, the help text and the policy check, so they cannot drift apart.
+"""
+
+from abc import abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ResourceKind = Literal["connector", "group"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """One positional argument (`flag` None) or option of a command.
+
+    `convert` turns the token into what the model validates (a route spec into a dict, say) and
+    raises ValueError with a readable reason; `group` re-joins a repeated positional's tokens
+    (phone numbers typed with spaces) before conversion.
+    """
+
+    field: str
+    metavar: str
+    help: str
+    flag: str | None = None
+    repeat: bool = False
+    switch: bool = False
+    required: bool = True
+    split_commas: bool = False
+    convert: Callable[[str], object] | None = None
+    group: Callable[[list[str]], list[str]] | None = None
+
+    def form(self) -> str:
+        """How the parameter appears in a usage line."""
+        if self.flag is None:
+            text = f"{self.metavar}..." if self.repeat else self.metavar
+            return text if self.required else f"[{text}]"
+        text = self.flag if self.switch else f"{self.flag} {self.metavar}"
+        if self.repeat:
+            text += "..."
+        return text if self.required else f"[{text}]"
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A connector or group named by the user (an ID or a unique name), to be resolved by the bot."""
+
+    kind: ResourceKind
+    text: str
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What the bot learned before building a request.
+
+    Each reference's ID, the region to call, and, for changes that keep what they do not change
+    (enable/disable origination), the target's current settings.
+    """
+
+    ids: Mapping[str, str]
+    region: str
+    current: BaseModel | None = None
+
+    def id_of(self, text: str) -> str:
+        return self.ids[text]
+
+
+class Command(BaseModel):
+    """A parsed `/voice` command: frozen and validated, so what was checked is what runs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    words: ClassVar[tuple[str, ...]]
+    summary: ClassVar[str]
+    params: ClassVar[tuple[Param, ...]] = ()
+    common_params: ClassVar[tuple[Param, ...]] = ()
+    examples: ClassVar[tuple[str, ...]] = ()
+    permission: ClassVar[str]
+    changes: ClassVar[bool] = False
+    notice: ClassVar[str | None] = None
+
+    @classmethod
+    def all_params(cls) -> tuple[Param, ...]:
+        return cls.params + cls.common_params
+
+    @classmethod
+    def usage(cls) -> str:
+        return " ".join(["/voice", *cls.words, *(param.form() for param in cls.all_params())])
+
+    @classmethod
+    def command_name(cls) -> str:
+        return " ".join(cls.words)
+
+    def references(self) -> list[Reference]:
+        """The connectors and groups this command names; the bot resolves them before running."""
+        return []
+
+
+class ReadCommand(Command):
+    """A command that only reads. Its answer is private to the asker unless `--share` is given."""
+
+    share: bool = False
+    common_params = (
+        Param(
+            "share", "", "post the answer in the channel for everyone", "--share", switch=True, required=False
+        ),
+    )
+
+
+IncidentId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:#/-]+$")]
+
+
+class ChangeCommand(Command):
+    """A command that changes AWS state: planned, previewed, confirmed, applied once, recorded."""
+
+    changes = True
+    reason: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    incident: IncidentId | None = None
+    dry_run: bool = False
+    common_params = (
+        Param("reason", "TEXT", "why (recorded in the audit log)", "--reason", required=False),
+        Param("incident", "ID", "incident ID (recorded and announced)", "--incident", required=False),
+        Param(
+            "dry_run", "", "show the preview only; change nothing", "--dry-run", switch=True, required=False
+        ),
+    )
+
+    operation: ClassVar[str]
+
+    @abstractmethod
+    def api_params(self, resolved: Resolved) -> dict[str, Any]:
+        """The request (body and URI members) for this change, given resolved IDs and region.
+
+        Only what the user stated and what the API requires is sent, so the seeds' sample requests
+        come out field for field.
+        """

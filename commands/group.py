@@ -1,0 +1,98 @@
+"""Voice connector groups: list, show, create, delete."""
+
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.connector import REGION
+from commands.types import Member, Name, Region
+
+GROUP = Param("group", "GROUP", "voice connector group ID or unique name")
+
+
+def parse_member(token: str) -> dict[str, object]:
+    """`VC[:PRIORITY]`; names cannot contain ':', so the last ':' separates the priority."""
+    connector, colon, priority = token.rpartition(":")
+    if not colon:
+        return {"connector": token}
+    if not priority.isdigit():
+        raise ValueError("a member is VC or VC:PRIORITY with PRIORITY a whole number 1–99")
+    return {"connector": connector, "priority": int(priority)}
+
+
+class GroupList(ReadCommand):
+    words = ("groups",)
+    summary = "List voice connector groups in every configured region, or one."
+    params = (REGION,)
+    examples = ("/voice groups",)
+    permission = "group.read"
+
+    region: Region | None = None
+
+
+class GroupShow(ReadCommand):
+    words = ("group", "show")
+    summary = "Show a voice connector group: its members in priority order and its numbers."
+    params = (GROUP,)
+    examples = ("/voice group show pstn-failover",)
+    permission = "group.read"
+
+    group: Name
+
+    def references(self) -> list[Reference]:
+        return [Reference("group", self.group)]
+
+
+class GroupCreate(ChangeCommand):
+    words = ("group", "create")
+    summary = "Create a voice connector group of up to 3 connectors (priority 1 is tried first)."
+    params = (
+        Param("name", "NAME", "group name"),
+        Param(
+            "members",
+            "VC[:PRIORITY]",
+            "member connector and priority 1–99 (repeatable, at most 3)",
+            "--member",
+            repeat=True,
+            required=False,
+            convert=parse_member,
+        ),
+        REGION,
+    )
+    examples = ("/voice group create myGroup --member abcdef1ghij2klmno3pqr4:2",)
+    permission = "group.create"
+    operation: ClassVar[str] = "CreateVoiceConnectorGroup"
+
+    name: Name
+    members: list[Member] = Field(default_factory=list, max_length=3)
+    region: Region | None = None
+
+    def references(self) -> list[Reference]:
+        return [Reference("connector", member.connector) for member in self.members]
+
+    def api_params(self, resolved: Resolved) -> dict[str, Any]:
+        params: dict[str, Any] = {"Name": self.name}
+        if self.members:
+            params["VoiceConnectorItems"] = [
+                {"VoiceConnectorId": resolved.id_of(member.connector), "Priority": member.priority}
+                for member in self.members
+            ]
+        return params
+
+
+class GroupDelete(ChangeCommand):
+    words = ("group", "delete")
+    summary = "Delete a voice connector group (refused by AWS while numbers are associated)."
+    params = (GROUP,)
+    examples = ("/voice group delete old-group",)
+    permission = "group.delete"
+    operation: ClassVar[str] = "DeleteVoiceConnectorGroup"
+
+    group: Name
+
+    def references(self) -> list[Reference]:
+        return [Reference("group", self.group)]
+
+    def api_params(self, resolved: Resolved) -> dict[str, Any]:
+        return {"VoiceConnectorGroupId": resolved.id_of(self.group)}

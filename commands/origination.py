@@ -1,0 +1,146 @@
+"""Origination (calls from Chime to your SIP hosts): show, set, enable, disable, clear."""
+
+import re
+from typing import Any, ClassVar
+
+from pydantic import Field
+
+from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.connector import CONNECTOR
+from commands.types import AwsShape, Name, Route
+
+MAX_ROUTES = 20  # the API reference says 20 in one place and 10 in another; AWS accepts 20
+_HOST_PORT_PROTOCOL = re.compile(r"^(?P<host>[^:/,]+)(?::(?P<port>[^/,]*))?(?:/(?P<protocol>[^,]*))?$")
+
+
+class Origination(AwsShape):
+    """The Origination settings as the API sends and takes them."""
+
+    routes: list[Route] = Field(default_factory=list, max_length=MAX_ROUTES)
+    disabled: bool | None = None
+
+
+def parse_route(token: str) -> dict[str, object]:
+    """`HOST[:PORT][/tcp|udp][,priority=N][,weight=N]` → the fields of a Route."""
+    head, *settings = token.split(",")
+    match = _HOST_PORT_PROTOCOL.match(head)
+    if not match:
+        raise ValueError("a route is HOST[:PORT][/tcp|udp][,priority=N][,weight=N]")
+    route: dict[str, object] = {"host": match["host"]}
+    if match["port"] is not None:
+        route["port"] = _whole_number("port", match["port"])
+    if match["protocol"] is not None:
+        route["protocol"] = match["protocol"]
+    for setting in settings:
+        key, equals, value = setting.partition("=")
+        if not equals or key not in ("priority", "weight"):
+            raise ValueError(f"'{setting}' is not priority=N or weight=N")
+        route[key] = _whole_number(key, value)
+    return route
+
+
+def _whole_number(what: str, text: str) -> int:
+    if not text.isdigit():
+        raise ValueError(f"the {what} must be a whole number, not '{text}'")
+    return int(text)
+
+
+class OriginationShow(ReadCommand):
+    words = ("origination", "show")
+    summary = "Show a connector's origination routes and whether origination is enabled."
+    params = (CONNECTOR,)
+    examples = ("/voice origination show pstn-primary",)
+    permission = "origination.read"
+
+    connector: Name
+
+    def references(self) -> list[Reference]:
+        return [Reference("connector", self.connector)]
+
+
+class _OriginationChange(ChangeCommand):
+    connector: Name
+
+    def references(self) -> list[Reference]:
+        return [Reference("connector", self.connector)]
+
+
+class OriginationSet(_OriginationChange):
+    words = ("origination", "set")
+    summary = "Replace a connector's origination routes (all of them: routes not given are removed)."
+    params = (
+        CONNECTOR,
+        Param(
+            "routes",
+            "HOST[:PORT][/tcp|udp][,priority=N][,weight=N]",
+            "a route (repeatable, at most 20); priority 1 is tried first, weight splits traffic",
+            "--route",
+            repeat=True,
+            convert=parse_route,
+        ),
+        Param(
+            "disabled",
+            "",
+            "store the routes but leave origination disabled",
+            "--disabled",
+            switch=True,
+            required=False,
+        ),
+    )
+    examples = (
+        "/voice origination set abcdef1ghij2klmno3pqr4 --route 10.24.34.0:1234/tcp,priority=1,weight=5",
+        "/voice origination set pstn-primary --route sip1.example.com:5060/udp,priority=1,weight=10"
+        " --route sip2.example.com:5060/udp,priority=2,weight=10",
+    )
+    permission = "origination.set"
+    operation: ClassVar[str] = "PutVoiceConnectorOrigination"
+
+    routes: list[Route] = Field(min_length=1, max_length=MAX_ROUTES)
+    disabled: bool = False
+
+    def desired(self) -> Origination:
+        return Origination(routes=self.routes, disabled=self.disabled)
+
+    def api_params(self, resolved: Resolved) -> dict[str, Any]:
+        return {"VoiceConnectorId": resolved.id_of(self.connector), "Origination": self.desired().to_api()}
+
+
+class OriginationToggle(_OriginationChange):
+    """Enable or disable origination, keeping the routes as they are (read from AWS first)."""
+
+    operation: ClassVar[str] = "PutVoiceConnectorOrigination"
+    params = (CONNECTOR,)
+    disable: ClassVar[bool]
+
+    def api_params(self, resolved: Resolved) -> dict[str, Any]:
+        current = resolved.current if isinstance(resolved.current, Origination) else Origination()
+        desired = Origination(routes=current.routes, disabled=self.disable)
+        return {"VoiceConnectorId": resolved.id_of(self.connector), "Origination": desired.to_api()}
+
+
+class OriginationDisable(OriginationToggle):
+    words = ("origination", "disable")
+    summary = "Stop sending calls to a connector's SIP hosts (routes are kept)."
+    examples = ("/voice origination disable pstn-primary --incident INC-4711",)
+    permission = "origination.disable"
+    disable = True
+
+
+class OriginationEnable(OriginationToggle):
+    words = ("origination", "enable")
+    summary = "Resume sending calls to a connector's SIP hosts."
+    examples = ("/voice origination enable pstn-primary",)
+    permission = "origination.enable"
+    disable = False
+
+
+class OriginationClear(_OriginationChange):
+    words = ("origination", "clear")
+    summary = "Delete a connector's origination settings altogether."
+    params = (CONNECTOR,)
+    examples = ("/voice origination clear pstn-primary",)
+    permission = "origination.clear"
+    operation: ClassVar[str] = "DeleteVoiceConnectorOrigination"
+
+    def api_params(self, resolved: Resolved) -> dict[str, Any]:
+        return {"VoiceConnectorId": resolved.id_of(self.connector)}
