@@ -1,5 +1,6 @@
 """Every command class, in the order help lists them."""
 
+from commands.audit import History, Undo
 from commands.base import Command
 from commands.connector import ConnectorCreate, ConnectorDelete, ConnectorList, ConnectorShow
 from commands.group import GroupCreate, GroupDelete, GroupList, GroupShow
@@ -35,6 +36,8 @@ COMMANDS: tuple[type[Command], ...] = (
     ProxyShow,
     ProxySet,
     ProxyClear,
+    History,
+    Undo,
 )
 
 _BY_WORDS = {command.words: command for command in COMMANDS}

@@ -2,7 +2,7 @@
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from bot.models import Origination, PhoneNumberError, Proxy, VoiceConnector, VoiceConnectorGroup
 from bot.render.doc import (
@@ -33,6 +33,7 @@ from bot.results import (
     ProxyView,
     ReadResult,
 )
+from bot.store import ChangeRecord
 from commands import COMMANDS, Command, UsageError, find
 
 _STATUS_TITLES = {"applied": "Applied", "partial": "Partly applied", "failed": "Failed"}
@@ -377,3 +378,32 @@ def group_errors(errors: list[PhoneNumberError]) -> dict[str, list[PhoneNumberEr
     for error in errors:
         grouped[error.error_code or "Unknown"].append(error)
     return dict(grouped)
+
+
+def denied_view(permission: str, explanation: str) -> Doc:
+    return Doc(f"Not allowed: {permission}", (Notice("error", explanation),), level="error")
+
+
+def history_view(records: Sequence[ChangeRecord], resource: str | None) -> Doc:
+    rows = tuple(
+        (
+            record.id,
+            record.created_at.strftime("%Y-%m-%d %H:%M:%SZ"),
+            record.requested_by,
+            record.status,
+            record.command_text if len(record.command_text) <= 80 else record.command_text[:79] + "…",
+        )
+        for record in records
+    )
+    scope = f" of {resource}" if resource else ""
+    return Doc(
+        f"{len(rows)} recorded change(s){scope}",
+        (
+            Table(
+                f"History{scope} (newest first)",
+                ("Change", "When (UTC)", "Who", "Status", "Command"),
+                rows,
+                "history.csv",
+            ),
+        ),
+    )

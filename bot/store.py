@@ -1,0 +1,228 @@
+"""The audit log and the pending changes, in one table (SQLAlchemy 2 async).
+
+SQLite file by default; PostgreSQL (`postgresql+asyncpg://…`) when several replicas share it.
+Exactly-once apply rests on one statement: `UPDATE … SET status='APPLYING' WHERE id=… AND
+status='PLANNED'`. Whichever replica's update touches the row applies the change; every other
+click, retry or replica sees zero rows and reports who got there first.
+"""
+
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any, overload
+
+from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import StaticPool
+
+SCHEMA_VERSION = 1
+_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: IDs are read aloud on bridges
+
+
+class Status(StrEnum):
+    INVALID = "INVALID"  # the text did not parse; nothing ran
+    DENIED = "DENIED"  # the policy refused; nothing ran
+    PLANNED = "PLANNED"  # previewed, waiting for confirmation
+    APPLYING = "APPLYING"  # claimed by one replica; requests being sent
+    APPLIED = "APPLIED"
+    PARTIAL = "PARTIAL"  # some numbers failed
+    FAILED = "FAILED"
+    UNKNOWN = "UNKNOWN"  # interrupted and could not be confirmed either way
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+    DRY_RUN = "DRY_RUN"
+
+
+FINAL = frozenset(
+    {Status.APPLIED, Status.PARTIAL, Status.FAILED, Status.UNKNOWN, Status.CANCELLED, Status.EXPIRED}
+)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChangeRecord(Base):
+    __tablename__ = "switchboard_changes"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    requested_by: Mapped[str] = mapped_column(String(64))
+    surface: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str | None] = mapped_column(String(64))
+    command_text: Mapped[str] = mapped_column(Text)
+    command: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    permission: Mapped[str | None] = mapped_column(String(64))
+    target_kind: Mapped[str | None] = mapped_column(String(16))
+    target_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    target_name: Mapped[str | None] = mapped_column(String(256), index=True)
+    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    before: Mapped[Any] = mapped_column(JSON)
+    after: Mapped[Any] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    incident: Mapped[str | None] = mapped_column(String(64))
+    needs_approval: Mapped[bool] = mapped_column(default=False)
+    approver: Mapped[str | None] = mapped_column(String(64))
+    applied_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    undo_of: Mapped[str | None] = mapped_column(String(16))
+    message_ref: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class SchemaVersion(Base):
+    __tablename__ = "switchboard_schema"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def new_change_id() -> str:
+    return "c" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(7))
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything here is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
+
+
+class ClaimRefused(Exception):
+    """Someone else already applied, cancelled or expired this change: `status` says which."""
+
+    def __init__(self, record: ChangeRecord | None) -> None:
+        super().__init__(record.status if record else "missing")
+        self.record = record
+
+
+class Store:
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        options: dict[str, Any] = dict(engine_options)
+        if url.startswith("sqlite") and ":memory:" in url:
+            options.setdefault("poolclass", StaticPool)
+        self.engine: AsyncEngine = create_async_engine(url, **options)
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    async def migrate(self) -> None:
+        """Create or upgrade the schema; safe to run from several replicas at once."""
+        if self.engine.url.get_backend_name() == "sqlite":
+            database = self.engine.url.database
+            if database and database != ":memory:":
+                from pathlib import Path
+
+                Path(database).parent.mkdir(parents=True, exist_ok=True)
+        async with self.engine.begin() as connection:
+            await connection.run_sync(Base.metadata.create_all)
+        async with self._sessions.begin() as session:
+            if await session.get(SchemaVersion, SCHEMA_VERSION) is None:
+                session.add(SchemaVersion(version=SCHEMA_VERSION, applied_at=now()))
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as connection:
+            await connection.execute(select(1))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    async def add(self, **fields: Any) -> ChangeRecord:
+        moment = now()
+        record = ChangeRecord(id=new_change_id(), created_at=moment, updated_at=moment, **fields)
+        async with self._sessions.begin() as session:
+            session.add(record)
+        return record
+
+    async def get(self, change_id: str) -> ChangeRecord | None:
+        async with self._sessions() as session:
+            return _normalise(await session.get(ChangeRecord, change_id))
+
+    async def update(self, change_id: str, **fields: Any) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(ChangeRecord).where(ChangeRecord.id == change_id).values(updated_at=now(), **fields)
+            )
+
+    async def claim(
+        self, change_id: str, *, applied_by: str, claimed_by: str, approver: str | None = None
+    ) -> ChangeRecord:
+        """PLANNED → APPLYING by compare-and-set; raises ClaimRefused to every caller but one."""
+        moment = now()
+        async with self._sessions.begin() as session:
+            claimed = await session.execute(
+                update(ChangeRecord)
+                .where(
+                    ChangeRecord.id == change_id,
+                    ChangeRecord.status == Status.PLANNED,
+                    (ChangeRecord.expires_at.is_(None)) | (ChangeRecord.expires_at > moment),
+                )
+                .values(
+                    status=Status.APPLYING,
+                    applied_by=applied_by,
+                    approver=approver,
+                    claimed_by=claimed_by,
+                    updated_at=moment,
+                )
+            )
+        record = await self.get(change_id)
+        if getattr(claimed, "rowcount", 0) != 1 or record is None:
+            if record is not None and record.status == Status.PLANNED:
+                await self.transition(change_id, Status.PLANNED, Status.EXPIRED)
+                record = await self.get(change_id)
+            raise ClaimRefused(record)
+        return record
+
+    async def transition(self, change_id: str, from_status: Status, to_status: Status, **fields: Any) -> bool:
+        """Move a change between states only if it is still in `from_status`."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ChangeRecord)
+                .where(ChangeRecord.id == change_id, ChangeRecord.status == from_status)
+                .values(status=to_status, updated_at=now(), **fields)
+            )
+        return getattr(result, "rowcount", 0) == 1
+
+    async def with_status(self, status: Status) -> Sequence[ChangeRecord]:
+        async with self._sessions() as session:
+            rows = await session.scalars(select(ChangeRecord).where(ChangeRecord.status == status))
+            return [_normalise(row) for row in rows]
+
+    async def count_pending(self) -> int:
+        async with self._sessions() as session:
+            count = await session.scalar(
+                select(func.count()).select_from(ChangeRecord).where(ChangeRecord.status == Status.PLANNED)
+            )
+            return int(count or 0)
+
+    async def history(self, resource: str | None = None, limit: int = 20) -> Sequence[ChangeRecord]:
+        """Newest first; `resource` matches a target's ID or name."""
+        query = select(ChangeRecord).order_by(ChangeRecord.created_at.desc()).limit(limit)
+        if resource:
+            query = query.where((ChangeRecord.target_id == resource) | (ChangeRecord.target_name == resource))
+        async with self._sessions() as session:
+            return [_normalise(row) for row in await session.scalars(query)]
+
+
+@overload
+def _normalise(record: ChangeRecord) -> ChangeRecord: ...
+@overload
+def _normalise(record: None) -> None: ...
+def _normalise(record: ChangeRecord | None) -> ChangeRecord | None:
+    if record is not None:
+        record.created_at = _aware(record.created_at) or record.created_at
+        record.updated_at = _aware(record.updated_at) or record.updated_at
+        record.expires_at = _aware(record.expires_at)
+    return record
+
+
+def expiry(minutes: float) -> datetime:
+    return now() + timedelta(minutes=minutes)

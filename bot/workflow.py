@@ -1,0 +1,373 @@
+"""Safe changes: policy check, preview, confirmation, exactly-once apply, audit, announcement.
+
+Every surface hands requests here and shows the Replies it gets back. The store is the single
+source of truth for a change's state, so several replicas (or a restarted one) agree on it.
+"""
+
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Protocol
+
+from bot import verify
+from bot.engine import Engine, parse_text
+from bot.policy import Policy, Subject
+from bot.render import views
+from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
+from bot.results import Outcome, Plan
+from bot.store import ChangeRecord, ClaimRefused, Status, Store, expiry, now
+from bot.undo import CannotUndo, inverse_command
+from commands import ChangeCommand, Command, UsageError, parse
+from commands.audit import History, Undo
+
+log = logging.getLogger(__name__)
+
+APPLY_ACTION = "apply_change"
+CANCEL_ACTION = "cancel_change"
+ABANDONED_AFTER = timedelta(minutes=15)
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+_FINAL_STATUS = {"applied": Status.APPLIED, "partial": Status.PARTIAL, "failed": Status.FAILED}
+
+
+@dataclass(frozen=True)
+class Request:
+    """One person's input from one surface."""
+
+    user_id: str
+    channel_id: str | None
+    text: str
+    surface: str
+    usergroups: frozenset[str] = frozenset()
+
+    def subject(self) -> Subject:
+        return Subject(self.user_id, self.channel_id, self.usergroups)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to show: privately to the person, or in the channel; `change_id` when it awaits confirmation."""
+
+    doc: Doc
+    public: bool = False
+    change_id: str | None = None
+    announce: bool = False
+
+
+class Announcer(Protocol):
+    async def announce(self, doc: Doc, record: ChangeRecord) -> None: ...
+
+
+class Workflow:
+    def __init__(
+        self, engine: Engine, store: Store, policy: Policy, announcer: Announcer | None = None
+    ) -> None:
+        self.engine = engine
+        self.store = store
+        self.policy = policy
+        self.announcer = announcer
+
+    # Requests ------------------------------------------------------------------------------
+
+    async def handle(self, request: Request, *, undo_of: str | None = None) -> Reply:
+        parsed = parse_text(request.text)
+        if parsed.command is None:
+            assert parsed.problem is not None
+            await self._record(request, Status.INVALID, error=parsed.problem.title)
+            return Reply(parsed.problem)
+        command = parsed.command
+        decision = self.policy.decide(request.subject(), command.permission)
+        if not decision.allowed:
+            await self._record(request, Status.DENIED, command=command, error=decision.explain())
+            return Reply(views.denied_view(command.permission, decision.explain()))
+        if isinstance(command, History):
+            records = await self.store.history(command.resource, command.limit)
+            return Reply(views.history_view(records, command.resource), public=command.share)
+        if isinstance(command, Undo):
+            return await self._undo(request, command)
+        if isinstance(command, ChangeCommand):
+            return await self._propose(request, command, undo_of)
+        return Reply(await self.engine.read(command), public=getattr(command, "share", False))
+
+    async def _undo(self, request: Request, command: Undo) -> Reply:
+        record = await self.store.get(command.change_id)
+        if record is None or record.result is None:
+            return Reply(_notice("warning", f"No applied change has the ID {command.change_id}."))
+        try:
+            text = inverse_command(record.command_text, Outcome.model_validate(record.result))
+        except (CannotUndo, UsageError) as reason:
+            return Reply(_notice("warning", f"Cannot undo {command.change_id}: {reason}"))
+        return await self.handle(replace(request, text=text), undo_of=record.id)
+
+    async def _propose(self, request: Request, command: ChangeCommand, undo_of: str | None) -> Reply:
+        needs_approval, needs_reason, needs_incident = self.policy.needs(command.permission)
+        missing = [
+            flag
+            for flag, needed, given in (
+                ("--reason TEXT", needs_reason, command.reason),
+                ("--incident ID", needs_incident, command.incident),
+            )
+            if needed and not given
+        ]
+        if missing:
+            problem = f"`{command.permission}` needs {' and '.join(missing)} by policy."
+            await self._record(request, Status.INVALID, command=command, error=problem)
+            error = UsageError(
+                problem, usage=command.usage(), example=command.examples[0] if command.examples else None
+            )
+            return Reply(views.usage_error_view(error))
+        planned = await self.engine.plan(command, request.text)
+        if planned.plan is None:
+            assert planned.problem is not None
+            status = Status.FAILED if planned.problem.level == "error" else Status.CANCELLED
+            await self._record(request, status, command=command, error=planned.problem.title)
+            return Reply(planned.problem)
+        plan = planned.plan
+        if command.dry_run:
+            await self._record(request, Status.DRY_RUN, command=command, plan=plan)
+            return Reply(views.plan_view(plan, dry_run=True))
+        record = await self._record(
+            request,
+            Status.PLANNED,
+            command=command,
+            plan=plan,
+            needs_approval=needs_approval,
+            expires_at=expiry(self.policy.rules.preview_minutes),
+            undo_of=undo_of,
+        )
+        return Reply(self._preview(plan, record), public=True, change_id=record.id)
+
+    def _preview(self, plan: Plan, record: ChangeRecord) -> Doc:
+        who = (
+            f"Needs approval by someone other than {record.requested_by}."
+            if record.needs_approval
+            else f"Only {record.requested_by} can apply it."
+        )
+        minutes = int(self.policy.rules.preview_minutes)
+        return views.plan_view(plan).plus(
+            Fields(_record_fields(record)),
+            Notice("info", f"{who} The preview expires in {minutes} min."),
+            Buttons(
+                (
+                    Button(
+                        "Approve and apply" if record.needs_approval else "Apply",
+                        APPLY_ACTION,
+                        record.id,
+                        "primary",
+                    ),
+                    Button("Cancel", CANCEL_ACTION, record.id, "danger"),
+                )
+            ),
+        )
+
+    # Confirmation --------------------------------------------------------------------------
+
+    async def confirm(self, change_id: str, actor: Request) -> Reply:
+        record = await self.store.get(change_id)
+        if record is None:
+            return Reply(_notice("warning", f"No change has the ID {change_id}."))
+        if record.status != Status.PLANNED:
+            return Reply(_notice("info", _already(record)))
+        if record.expires_at is not None and record.expires_at <= now():
+            await self.store.transition(change_id, Status.PLANNED, Status.EXPIRED)
+            return Reply(_notice("warning", f"Change {change_id}'s preview expired: run the command again."))
+        approver = None
+        if record.needs_approval:
+            if actor.user_id == record.requested_by:
+                return Reply(
+                    _notice("warning", "This change needs a second person: you cannot approve your own.")
+                )
+            decision = self.policy.decide(actor.subject(), record.permission or "*")
+            if not decision.allowed:
+                return Reply(_notice("error", f"You cannot approve this change. {decision.explain()}"))
+            approver = actor.user_id
+        elif actor.user_id != record.requested_by:
+            return Reply(
+                _notice(
+                    "warning", f"Only {record.requested_by}, who asked for change {change_id}, can apply it."
+                )
+            )
+        try:
+            record = await self.store.claim(
+                change_id, applied_by=actor.user_id, claimed_by=INSTANCE, approver=approver
+            )
+        except ClaimRefused as refused:
+            return Reply(
+                _notice("info", _already(refused.record) if refused.record else "That change is gone.")
+            )
+        return await self._apply(record, actor)
+
+    async def _apply(self, record: ChangeRecord, actor: Request) -> Reply:
+        assert record.plan is not None
+        previewed = Plan.model_validate(record.plan)
+        command = parse(record.command_text)
+        assert isinstance(command, ChangeCommand)
+        current = await self.engine.plan(command, record.command_text)
+        if current.plan is None or _differs(previewed, current.plan):
+            reason = "the state changed since the preview"
+            await self.store.transition(
+                record.id, Status.APPLYING, Status.CANCELLED, error=f"Not applied: {reason}."
+            )
+            doc = Doc(
+                f"Not applied: {reason}",
+                (Notice("warning", f"Change {record.id} was not applied: {reason}."),),
+            )
+            if current.plan is None:
+                assert current.problem is not None
+                return Reply(doc.plus(*current.problem.parts), public=True)
+            fresh = replace(actor, user_id=record.requested_by, text=record.command_text)
+            renewed = await self._propose(fresh, command, record.undo_of)
+            return Reply(
+                Doc(doc.title, doc.parts + renewed.doc.parts), public=True, change_id=renewed.change_id
+            )
+        outcome = await self.engine.apply(previewed)
+        status = _FINAL_STATUS[outcome.status]
+        await self.store.transition(
+            record.id,
+            Status.APPLYING,
+            status,
+            result=outcome.model_dump(mode="json"),
+            after=[change.after for change in previewed.changes] or None,
+            error=outcome.error.message if outcome.error else None,
+        )
+        final = await self.store.get(record.id)
+        assert final is not None
+        doc = views.outcome_view(outcome).plus(Fields(_record_fields(final)))
+        await self._announce(doc, final)
+        return Reply(doc, public=True, announce=True)
+
+    async def cancel(self, change_id: str, actor: Request) -> Reply:
+        record = await self.store.get(change_id)
+        if record is None:
+            return Reply(_notice("warning", f"No change has the ID {change_id}."))
+        allowed = actor.user_id == record.requested_by or (
+            record.needs_approval and self.policy.decide(actor.subject(), record.permission or "*").allowed
+        )
+        if not allowed:
+            return Reply(
+                _notice("warning", f"Only {record.requested_by} (or an approver) can cancel {change_id}.")
+            )
+        if not await self.store.transition(
+            change_id, Status.PLANNED, Status.CANCELLED, applied_by=actor.user_id
+        ):
+            return Reply(_notice("info", _already(record)))
+        return Reply(
+            Doc(
+                f"Cancelled change {change_id}", (Notice("info", f"{actor.user_id} cancelled {change_id}."),)
+            ),
+            public=True,
+        )
+
+    # Start-up ------------------------------------------------------------------------------
+
+    async def reconcile(self) -> list[Doc]:
+        """Settle changes whose applier died mid-apply: read the state back, mark APPLIED or UNKNOWN."""
+        settled = []
+        for record in await self.store.with_status(Status.APPLYING):
+            if not _abandoned(record):
+                continue
+            assert record.plan is not None
+            plan = Plan.model_validate(record.plan)
+            try:
+                applied = await verify.in_effect(plan, self.engine.voice, record.created_at)
+            except Exception as error:  # an unreachable AWS leaves it for the next start
+                log.warning("could not reconcile change %s: %s", record.id, error)
+                continue
+            status = Status.APPLIED if applied else Status.UNKNOWN
+            note = "The bot stopped while applying this change; reading the state back shows it " + (
+                "is in effect." if applied else "is not (fully) in effect: check it and re-run if needed."
+            )
+            if not await self.store.transition(record.id, Status.APPLYING, status, error=note):
+                continue
+            final = await self.store.get(record.id)
+            assert final is not None
+            level: Level = "success" if applied else "warning"
+            doc = Doc(
+                f"Reconciled change {record.id}: {status.value}",
+                (Notice(level, note), *views.plan_view(plan).parts[:2], Fields(_record_fields(final))),
+                level=level,
+            )
+            await self._announce(doc, final)
+            settled.append(doc)
+        return settled
+
+    # Helpers -------------------------------------------------------------------------------
+
+    async def _record(
+        self,
+        request: Request,
+        status: Status,
+        *,
+        command: Command | None = None,
+        plan: Plan | None = None,
+        **fields: object,
+    ) -> ChangeRecord:
+        target = plan.target if plan else None
+        return await self.store.add(
+            status=status,
+            requested_by=request.user_id,
+            surface=request.surface,
+            channel_id=request.channel_id,
+            command_text=request.text,
+            command={"name": command.command_name(), **command.model_dump(mode="json")} if command else None,
+            permission=command.permission if command else None,
+            target_kind=target.kind if target else None,
+            target_id=target.id if target else None,
+            target_name=target.name if target else None,
+            plan=plan.model_dump(mode="json") if plan else None,
+            before=plan.before if plan else None,
+            reason=getattr(command, "reason", None),
+            incident=getattr(command, "incident", None),
+            **fields,
+        )
+
+    async def _announce(self, doc: Doc, record: ChangeRecord) -> None:
+        if self.announcer is None:
+            return
+        try:
+            await self.announcer.announce(doc, record)
+        except Exception:  # a failed notification must not undo or hide the change
+            log.exception("could not announce change %s", record.id)
+
+
+def _differs(previewed: Plan, current: Plan) -> bool:
+    return previewed.before != current.before or previewed.calls != current.calls
+
+
+def _abandoned(record: ChangeRecord) -> bool:
+    """Its applier is gone: this process's predecessor on this host, or silent past the lease."""
+    host, _, rest = (record.claimed_by or "").partition(":")
+    pid = rest.split(":")[0]
+    if host == socket.gethostname() and pid.isdigit() and record.claimed_by != INSTANCE:
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+    return record.updated_at <= now() - ABANDONED_AFTER
+
+
+def _already(record: ChangeRecord) -> str:
+    by = f" by {record.applied_by}" if record.applied_by else ""
+    return f"Change {record.id} is already {record.status.lower()}{by}."
+
+
+def _notice(level: Level, text: str) -> Doc:
+    return Doc(text, (Notice(level, text),), level=level)
+
+
+def _record_fields(record: ChangeRecord) -> tuple[tuple[str, str], ...]:
+    fields = [("Change", record.id), ("Requested by", record.requested_by)]
+    if record.approver:
+        fields.append(("Approved by", record.approver))
+    if record.reason:
+        fields.append(("Reason", record.reason))
+    if record.incident:
+        fields.append(("Incident", record.incident))
+    if record.undo_of:
+        fields.append(("Undoes", record.undo_of))
+    return tuple(fields)
