@@ -7,6 +7,7 @@ import sys
 
 from pydantic import ValidationError
 
+from bot.policy import PolicyError
 from bot.sandbox import cli as sandbox_cli
 
 
@@ -34,23 +35,26 @@ def main(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(f"Configuration error:\n{error}", file=sys.stderr)
         return 2
+    except PolicyError as error:
+        print(f"Policy error: {error}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
 
 
 async def _console(args: argparse.Namespace) -> int:
-    from bot.backend import open_backend
     from bot.console import Console, interactive, prompt_confirm
-    from bot.engine import Engine
-    from bot.settings import AwsSettings
+    from bot.runtime import open_runtime
 
-    async with open_backend(AwsSettings(), force_sandbox=args.sandbox) as backend:
+    async with open_runtime(force_sandbox=args.sandbox) as runtime:
         confirm = (lambda _question: True) if args.yes else prompt_confirm
-        console = Console(Engine(backend.voice), confirm=confirm)
+        console = Console(runtime.workflow, user_id=args.user, confirm=confirm)
         if args.lines:
             results = [await console.run(line) for line in args.lines]
             return 0 if all(results) else 1
-        print(f"Using {backend.description}.")
+        print(f"Switchboard console as {args.user}, using {runtime.backend.description}.")
+        if not runtime.policy.configured:
+            print("No POLICY_FILE: reads only. See deploy/policy.example.yaml to allow changes.")
         await interactive(console)
         return 0
 

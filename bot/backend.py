@@ -22,6 +22,7 @@ SANDBOX_STATE = Path(".switchboard/sandbox-state.json")
 class Backend:
     voice: VoiceService
     description: str
+    sandboxed: bool
 
 
 @asynccontextmanager
@@ -33,11 +34,11 @@ async def open_backend(
     if not use_sandbox:
         where = settings.endpoint_url or f"AWS ({', '.join(settings.voice_regions)})"
         async with VoiceService(settings, session=session) as voice:
-            yield Backend(voice, f"Chime SDK Voice at {where}")
+            yield Backend(voice, f"Chime SDK Voice at {where}", sandboxed=False)
         return
     state_file.parent.mkdir(parents=True, exist_ok=True)
     async with await start_sandbox(SandboxConfig(state_file=state_file)) as sandbox:
         session.set_credentials("sandbox", "sandbox")
         sandboxed = settings.model_copy(update={"endpoint_url": sandbox.url})
         async with VoiceService(sandboxed, session=session) as voice:
-            yield Backend(voice, f"embedded sandbox at {sandbox.url} (state in {state_file})")
+            yield Backend(voice, f"embedded sandbox at {sandbox.url} (state in {state_file})", sandboxed=True)

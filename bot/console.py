@@ -1,24 +1,27 @@
-"""The console surface: `/voice` commands typed in a terminal, the same pipeline as Slack.
+"""The console surface: `/voice` commands typed in a terminal, through the same workflow as Slack.
 
-Changes are previewed and need a yes (a prompt, or `--yes` for scripts), as in Slack.
+A change is previewed, then confirmed at a prompt (or by `--yes`, where the policy allows the
+person to apply it alone) instead of with a button.
 """
 
 import asyncio
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 
-from bot.engine import Engine, parse_text
-from bot.render import views
 from bot.render.doc import Doc
 from bot.render.terminal import to_text
-from commands import ChangeCommand
+from bot.workflow import Request, Workflow
 
 Confirm = Callable[[str], bool]
 
 
 class Console:
-    def __init__(self, engine: Engine, *, confirm: Confirm, write: Callable[[str], None] = print) -> None:
-        self.engine = engine
+    def __init__(
+        self, workflow: Workflow, *, user_id: str, confirm: Confirm, write: Callable[[str], None] = print
+    ) -> None:
+        self.workflow = workflow
+        self.user_id = user_id
         self.confirm = confirm
         self.write = write
 
@@ -26,31 +29,19 @@ class Console:
         self.write(to_text(doc))
 
     async def run(self, text: str) -> bool:
-        """Run one command line; returns False when it failed, so scripts can stop on errors."""
-        parsed = parse_text(text)
-        if parsed.command is None:
-            assert parsed.problem is not None
-            self.show(parsed.problem)
+        """Run one command line; False when it failed or was not applied, so scripts can stop."""
+        request = Request(user_id=self.user_id, channel_id="console", text=text, surface="console")
+        reply = await self.workflow.handle(request)
+        self.show(reply.doc)
+        if reply.change_id is None:
+            return reply.doc.level not in ("error", "warning")
+        if not self.confirm(f"Apply change {reply.change_id}?"):
+            cancelled = await self.workflow.cancel(reply.change_id, request)
+            self.show(cancelled.doc)
             return False
-        command = parsed.command
-        if not isinstance(command, ChangeCommand):
-            doc = await self.engine.read(command)
-            self.show(doc)
-            return doc.level != "error"
-        planned = await self.engine.plan(command, text)
-        if planned.plan is None:
-            assert planned.problem is not None
-            self.show(planned.problem)
-            return planned.problem.level != "error"
-        self.show(views.plan_view(planned.plan, dry_run=command.dry_run))
-        if command.dry_run:
-            return True
-        if not self.confirm("Apply this change?"):
-            self.write("Not applied.")
-            return False
-        outcome = await self.engine.apply(planned.plan)
-        self.show(views.outcome_view(outcome))
-        return outcome.status == "applied"
+        result = await self.workflow.confirm(reply.change_id, replace(request, text=""))
+        self.show(result.doc)
+        return result.doc.level == "success"
 
 
 def prompt_confirm(question: str) -> bool:
@@ -63,7 +54,7 @@ def prompt_confirm(question: str) -> bool:
 
 async def interactive(console: Console) -> None:
     loop = asyncio.get_running_loop()
-    print("Switchboard console: type /voice commands (`help` lists them), Ctrl-D to leave.")
+    print("Type /voice commands (`help` lists them); Ctrl-D to leave.")
     while True:
         try:
             line = await loop.run_in_executor(None, input, "/voice> ")

@@ -132,6 +132,10 @@ READ_ONLY = Policy(
 )
 
 
+SANDBOX = Policy(roles={"sandbox": ["*"]}, grants=[Grant(role="sandbox", everyone=True)])
+"""For the embedded sandbox only: its AWS is fictional, so everyone may try every change."""
+
+
 class PolicyError(Exception):
     """A policy file that cannot be used: the message names the line or field and the reason."""
 

@@ -52,12 +52,15 @@ class AwsSettings(BaseSettings):
         return region
 
 
-class StoreSettings(BaseSettings):
+class CoreSettings(BaseSettings):
+    """What every surface needs: where the audit log lives and which policy applies."""
+
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
     database_url: str = Field(
         default="sqlite+aiosqlite:///.switchboard/switchboard.db", validation_alias="DATABASE_URL"
     )
+    policy_file: Path | None = Field(default=None, validation_alias="POLICY_FILE")
 
 
 class SlackSettings(BaseSettings):
@@ -70,4 +73,3 @@ class SlackSettings(BaseSettings):
     app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     notify_channel: str | None = Field(default=None, validation_alias="NOTIFY_CHANNEL")
-    policy_file: Path | None = Field(default=None, validation_alias="POLICY_FILE")

@@ -257,27 +257,38 @@ class VoiceService:
     async def create_connector(self, region: str, params: dict[str, Any]) -> tuple[VoiceConnector, bool]:
         """Create a connector; returns (connector, reconciled) where reconciled means the response
         was lost and the connector was found by name afterwards."""
-        started = datetime.now(UTC)
-        try:
-            response = await self.call(region, "CreateVoiceConnector", params, idempotent=False)
-            return VoiceConnector.model_validate(response["VoiceConnector"]), False
-        except VoiceError as error:
-            if not error.maybe_applied:
-                raise
-            created = await self._created_since(region, params["Name"], started, self.list_connectors, error)
-            return VoiceConnector.model_validate(created), True
+        created, reconciled = await self._create(
+            region, "CreateVoiceConnector", "VoiceConnector", params, self.list_connectors
+        )
+        return VoiceConnector.model_validate(created), reconciled
 
     async def create_group(self, region: str, params: dict[str, Any]) -> tuple[VoiceConnectorGroup, bool]:
         """Create a group; the same reconciliation as `create_connector`."""
+        created, reconciled = await self._create(
+            region, "CreateVoiceConnectorGroup", "VoiceConnectorGroup", params, self.list_groups
+        )
+        return VoiceConnectorGroup.model_validate(created), reconciled
+
+    async def _create(
+        self,
+        region: str,
+        operation: str,
+        key: str,
+        params: dict[str, Any],
+        lister: Callable[[str], Awaitable[list[Any]]],
+    ) -> tuple[Any, bool]:
+        """Send a create once; if its outcome is unknown or the answer lacks the resource, find it by name."""
         started = datetime.now(UTC)
         try:
-            response = await self.call(region, "CreateVoiceConnectorGroup", params, idempotent=False)
-            return VoiceConnectorGroup.model_validate(response["VoiceConnectorGroup"]), False
+            response = await self.call(region, operation, params, idempotent=False)
         except VoiceError as error:
             if not error.maybe_applied:
                 raise
-            created = await self._created_since(region, params["Name"], started, self.list_groups, error)
-            return VoiceConnectorGroup.model_validate(created), True
+            return await self._created_since(region, params["Name"], started, lister, error), True
+        if key in response:
+            return response[key], False
+        missing = VoiceError(operation, "IncompleteResponse", f"AWS's answer did not include the new {key}.")
+        return await self._created_since(region, params["Name"], started, lister, missing), True
 
     async def _created_since(
         self,
