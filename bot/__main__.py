@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from bot.policy import PolicyError
 from bot.sandbox import cli as sandbox_cli
+from bot.settings import ConfigurationError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,17 +27,28 @@ def main(argv: list[str] | None = None) -> int:
     sandbox = commands.add_parser("sandbox", help="run the local Chime SDK Voice emulator")
     sandbox_cli.add_arguments(sandbox)
 
+    serve = commands.add_parser("serve", help="run the Slack app (HTTP mode, or --socket-mode)")
+    serve.add_argument("--host", default="0.0.0.0", help="address for /slack/events and the health endpoints")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--socket-mode", action="store_true", help="receive events over Socket Mode")
+    serve.add_argument("--sandbox", action="store_true", help="use the embedded sandbox instead of AWS")
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "console":
             return asyncio.run(_console(args))
+        if args.command == "serve":
+            return asyncio.run(_serve(args))
         return sandbox_cli.run(args)
     except ValidationError as error:
         print(f"Configuration error:\n{error}", file=sys.stderr)
         return 2
     except PolicyError as error:
         print(f"Policy error: {error}", file=sys.stderr)
+        return 2
+    except ConfigurationError as error:
+        print(f"Configuration error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -57,6 +69,12 @@ async def _console(args: argparse.Namespace) -> int:
             print("No POLICY_FILE: reads only. See deploy/policy.example.yaml to allow changes.")
         await interactive(console)
         return 0
+
+
+async def _serve(args: argparse.Namespace) -> int:
+    from bot.serve import serve
+
+    return await serve(host=args.host, port=args.port, socket_mode=args.socket_mode, sandbox=args.sandbox)
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from pathlib import Path
 from aiobotocore.session import get_session
 
 from bot.sandbox import SandboxConfig, start_sandbox
-from bot.settings import AwsSettings
+from bot.settings import AwsSettings, ConfigurationError
 from bot.voice import VoiceService
 
 SANDBOX_STATE = Path(".switchboard/sandbox-state.json")
@@ -27,10 +27,21 @@ class Backend:
 
 @asynccontextmanager
 async def open_backend(
-    settings: AwsSettings, *, force_sandbox: bool = False, state_file: Path = SANDBOX_STATE
+    settings: AwsSettings,
+    *,
+    force_sandbox: bool = False,
+    sandbox_fallback: bool = True,
+    state_file: Path = SANDBOX_STATE,
 ) -> AsyncIterator[Backend]:
+    """`sandbox_fallback=False` (the Slack server) refuses to start without AWS rather than pretend."""
     session = get_session()
-    use_sandbox = force_sandbox or (settings.endpoint_url is None and await session.get_credentials() is None)
+    unconfigured = settings.endpoint_url is None and await session.get_credentials() is None
+    if unconfigured and not (force_sandbox or sandbox_fallback):
+        raise ConfigurationError(
+            "no AWS credentials and no AWS_ENDPOINT_URL_CHIME_SDK_VOICE: give the bot an IAM role or "
+            "credentials, or pass --sandbox to use the embedded sandbox"
+        )
+    use_sandbox = force_sandbox or unconfigured
     if not use_sandbox:
         where = settings.endpoint_url or f"AWS ({', '.join(settings.voice_regions)})"
         async with VoiceService(settings, session=session) as voice:

@@ -19,6 +19,17 @@ class Runtime:
     policy: Policy
     workflow: Workflow
 
+    async def readiness_problems(self) -> list[str]:
+        """Empty when the bot can serve: the store answers and AWS credentials resolve."""
+        problems = []
+        try:
+            await self.store.ping()
+        except Exception as error:  # any failure means not ready; the message says which
+            problems.append(f"store unreachable: {type(error).__name__}")
+        if not await self.backend.voice.has_credentials():
+            problems.append("no AWS credentials")
+        return problems
+
 
 @asynccontextmanager
 async def open_runtime(
@@ -26,6 +37,7 @@ async def open_runtime(
     aws: AwsSettings | None = None,
     core: CoreSettings | None = None,
     force_sandbox: bool = False,
+    sandbox_fallback: bool = True,
     announcer: Announcer | None = None,
 ) -> AsyncIterator[Runtime]:
     core = core or CoreSettings()
@@ -33,7 +45,10 @@ async def open_runtime(
     store = Store(core.database_url)
     try:
         await store.migrate()
-        async with open_backend(aws or AwsSettings(), force_sandbox=force_sandbox) as backend:
+        backend_context = open_backend(
+            aws or AwsSettings(), force_sandbox=force_sandbox, sandbox_fallback=sandbox_fallback
+        )
+        async with backend_context as backend:
             policy = configured or (SANDBOX if backend.sandboxed else READ_ONLY)
             workflow = Workflow(Engine(backend.voice), store, policy, announcer)
             await workflow.reconcile()

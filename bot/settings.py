@@ -63,13 +63,40 @@ class CoreSettings(BaseSettings):
     policy_file: Path | None = Field(default=None, validation_alias="POLICY_FILE")
 
 
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; the message names the environment variable."""
+
+
 class SlackSettings(BaseSettings):
     """Slack credentials; secrets are SecretStr so they never reach a log line or a repr."""
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
-    bot_token: SecretStr = Field(validation_alias="SLACK_BOT_TOKEN")
+    bot_token: SecretStr | None = Field(default=None, validation_alias="SLACK_BOT_TOKEN")
     signing_secret: SecretStr | None = Field(default=None, validation_alias="SLACK_SIGNING_SECRET")
     app_token: SecretStr | None = Field(default=None, validation_alias="SLACK_APP_TOKEN")
     api_url: str | None = Field(default=None, validation_alias="SLACK_API_URL")
     notify_channel: str | None = Field(default=None, validation_alias="NOTIFY_CHANNEL")
+
+    def check(self, *, socket_mode: bool) -> None:
+        """Refuse to start half-configured: name each missing or malformed setting."""
+        problems = []
+        token = self.bot_token.get_secret_value() if self.bot_token else ""
+        if not token:
+            problems.append("SLACK_BOT_TOKEN is not set (the bot token, xoxb-…)")
+        elif not token.startswith("xoxb-"):
+            problems.append("SLACK_BOT_TOKEN does not look like a bot token (it should start with xoxb-)")
+        if socket_mode:
+            app_token = self.app_token.get_secret_value() if self.app_token else ""
+            if not app_token.startswith("xapp-"):
+                problems.append(
+                    "SLACK_APP_TOKEN is missing or malformed (Socket Mode needs an app token, xapp-…)"
+                )
+        elif not (self.signing_secret and self.signing_secret.get_secret_value().strip()):
+            problems.append("SLACK_SIGNING_SECRET is not set (HTTP mode verifies every request with it)")
+        if self.api_url and not self.api_url.startswith(("http://", "https://")):
+            problems.append("SLACK_API_URL must be an http(s) URL ending in /api/")
+        if self.notify_channel is not None and not self.notify_channel.strip():
+            problems.append("NOTIFY_CHANNEL is empty: set a channel ID or unset it")
+        if problems:
+            raise ConfigurationError("; ".join(problems))

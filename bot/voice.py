@@ -79,6 +79,9 @@ class VoiceService:
         await self._stack.aclose()
         self._clients.clear()
 
+    async def has_credentials(self) -> bool:
+        return await self._session.get_credentials() is not None
+
     @property
     def regions(self) -> list[str]:
         return list(self.settings.voice_regions)

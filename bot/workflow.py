@@ -4,6 +4,8 @@ Every surface hands requests here and shows the Replies it gets back. The store 
 source of truth for a change's state, so several replicas (or a restarted one) agree on it.
 """
 
+import asyncio
+import contextlib
 import logging
 import os
 import socket
@@ -42,6 +44,7 @@ class Request:
     text: str
     surface: str
     usergroups: frozenset[str] = frozenset()
+    message_ref: dict[str, str] | None = None  # the preview message a button was clicked on
 
     def subject(self) -> Subject:
         return Subject(self.user_id, self.channel_id, self.usergroups)
@@ -69,6 +72,9 @@ class Workflow:
         self.store = store
         self.policy = policy
         self.announcer = announcer
+        self._applying: set[str] = set()
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     # Requests ------------------------------------------------------------------------------
 
@@ -76,7 +82,7 @@ class Workflow:
         parsed = parse_text(request.text)
         if parsed.command is None:
             assert parsed.problem is not None
-            await self._record(request, Status.INVALID, error=parsed.problem.title)
+            await self.record_invalid(request, parsed.problem)
             return Reply(parsed.problem)
         command = parsed.command
         decision = self.policy.decide(request.subject(), command.permission)
@@ -91,6 +97,10 @@ class Workflow:
         if isinstance(command, ChangeCommand):
             return await self._propose(request, command, undo_of)
         return Reply(await self.engine.read(command), public=getattr(command, "share", False))
+
+    async def record_invalid(self, request: Request, problem: Doc) -> None:
+        """Input that is not a command ran nothing; the audit log still says who tried what."""
+        await self._record(request, Status.INVALID, error=problem.title)
 
     async def _undo(self, request: Request, command: Undo) -> Reply:
         record = await self.store.get(command.change_id)
@@ -198,7 +208,26 @@ class Workflow:
             return Reply(
                 _notice("info", _already(refused.record) if refused.record else "That change is gone.")
             )
-        return await self._apply(record, actor)
+        if actor.message_ref:
+            await self.store.update(change_id, message_ref=actor.message_ref)
+            record.message_ref = actor.message_ref
+        self._applying.add(change_id)
+        self._idle.clear()
+        try:
+            return await self._apply(record, actor)
+        finally:
+            self._applying.discard(change_id)
+            if not self._applying:
+                self._idle.set()
+
+    async def drain(self, grace_seconds: float) -> set[str]:
+        """Wait for changes being applied to finish (graceful shutdown); returns those still running.
+
+        Any left are still APPLYING in the store, and the next start-up reconciles them.
+        """
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), grace_seconds)
+        return set(self._applying)
 
     async def _apply(self, record: ChangeRecord, actor: Request) -> Reply:
         assert record.plan is not None

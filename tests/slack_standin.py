@@ -104,6 +104,8 @@ class SlackStandIn:
         self._changed = asyncio.Condition()
         self._faults: dict[str, deque[_Fault]] = {}
         self._messages: dict[tuple[str, str], JsonBody] = {}
+        self._response_channels: dict[str, str] = {}
+        self._response_messages: dict[str, list[JsonBody]] = {}
         self._response_urls: dict[str, int] = {}  # name -> successful posts
         self._expired: set[str] = set()
         self._files: dict[str, UploadedFile] = {}
@@ -155,10 +157,20 @@ class SlackStandIn:
         """``base_url`` for AsyncWebClient and Bolt; slack_sdk joins method names on, so it ends in /api/."""
         return f"{self.url}/api/"
 
-    def response_url(self, name: str) -> str:
-        """Mint a response_url (5 uses) to put in a signed slash command or interactive payload."""
+    def response_url(self, name: str, channel: str | None = None) -> str:
+        """Mint a response_url (5 uses) to put in a signed slash command or interactive payload.
+
+        With ``channel``, each accepted ``in_channel`` post is stored as a channel message with a ``ts``
+        (as Slack does), so a later click on it carries a real ``ts`` and can be linked to.
+        """
         self._response_urls.setdefault(name, 0)
+        if channel is not None:
+            self._response_channels[name] = channel
         return f"{self.url}/response/{name}"
+
+    def stored_message(self, name: str, index: int = -1) -> dict[str, Any]:
+        """The channel message an accepted in_channel response_url post became (with its ``ts``)."""
+        return dict(self._response_messages[name][index])
 
     def expire_response_url(self, name: str) -> None:
         """Make a response_url answer like one past Slack's 30 minutes, without waiting them out."""
@@ -207,16 +219,18 @@ class SlackStandIn:
 
         The timeout is a safety net for a bot that never calls, not a latency assertion.
         """
+        await self.wait_until(lambda: len(self.calls(method)) >= count, f"{count} {method} call(s)", timeout)
+        return self.calls(method)
+
+    async def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Wait until ``condition()`` holds after some call; ``what`` names it if it never does."""
         async with self._changed:
             try:
                 async with asyncio.timeout(timeout):
-                    await self._changed.wait_for(lambda: len(self.calls(method)) >= count)
+                    await self._changed.wait_for(condition)
             except TimeoutError:
                 seen = [call.method for call in self._calls]
-                raise AssertionError(
-                    f"expected {count} {method} call(s) within {timeout}s; calls: {seen}"
-                ) from None
-        return self.calls(method)
+                raise AssertionError(f"expected {what} within {timeout}s; calls: {seen}") from None
 
     # -- HTTP handlers ---------------------------------------------------------------------------------------
 
@@ -264,6 +278,12 @@ class SlackStandIn:
             status, body = 400, _refusal(args, problems)
         else:
             self._response_urls[name] = uses + 1
+            channel = self._response_channels.get(name)
+            if channel is not None and args.get("response_type") == "in_channel":
+                ts = self._ts()
+                message = {**args, "ts": ts, "type": "message"}
+                self._messages[(channel, ts)] = message
+                self._response_messages.setdefault(name, []).append(message)
         await self._record(request, RESPONSE_URL, args, status, body, problems)
         return web.json_response(body, status=status)
 

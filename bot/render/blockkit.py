@@ -57,9 +57,12 @@ _EMOJI = {
 
 @dataclass(frozen=True)
 class SlackFile:
+    """A list too long for a message; `table` lets a surface fall back to messages if upload fails."""
+
     name: str
     title: str
     content: str
+    table: Table
 
 
 @dataclass(frozen=True)
@@ -208,7 +211,7 @@ def _table(table: Table, files_allowed: bool) -> tuple[list[Block], list[SlackFi
             ]
         )
     )
-    return blocks, [SlackFile(table.file_name, table.title, _csv(table))]
+    return blocks, [SlackFile(table.file_name, table.title, _csv(table), table)]
 
 
 def _csv(table: Table) -> str:

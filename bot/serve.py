@@ -1,0 +1,62 @@
+"""`switchboard serve`: the Slack app and its health endpoints, until SIGTERM or SIGINT.
+
+On a stop signal it stops taking requests, lets changes being applied finish (up to a grace
+period), and leaves any still running as APPLYING for the next start-up to reconcile.
+"""
+
+import asyncio
+import logging
+import signal
+
+from aiohttp import web
+
+from bot.runtime import open_runtime
+from bot.settings import SlackSettings
+from bot.slack.app import build_app, web_client
+from bot.slack.server import build_server
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_SECONDS = 25.0  # under Kubernetes' default 30 s terminationGracePeriod
+
+
+async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> int:
+    slack = SlackSettings()
+    slack.check(socket_mode=socket_mode)
+    assert slack.bot_token is not None
+    async with open_runtime(force_sandbox=sandbox, sandbox_fallback=False) as runtime:
+        client = web_client(slack.bot_token.get_secret_value(), slack.api_url)
+        secret = slack.signing_secret.get_secret_value() if slack.signing_secret else None
+        app = build_app(
+            runtime.workflow, client=client, signing_secret=secret, notify_channel=slack.notify_channel
+        )
+        runner = web.AppRunner(build_server(app, runtime))
+        await runner.setup()
+        site = web.TCPSite(runner, host, port)
+        await site.start()
+        print(
+            f"Switchboard listening on http://{host}:{port} using {runtime.backend.description}", flush=True
+        )
+        socket_handler = None
+        if socket_mode:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            assert slack.app_token is not None
+            socket_handler = AsyncSocketModeHandler(app, slack.app_token.get_secret_value())
+            await socket_handler.connect_async()  # type: ignore[no-untyped-call]
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+        log.warning("stopping: no new requests; finishing changes being applied")
+        if socket_handler is not None:
+            await socket_handler.close_async()  # type: ignore[no-untyped-call]
+        await site.stop()
+        unfinished = await runtime.workflow.drain(SHUTDOWN_GRACE_SECONDS)
+        if unfinished:
+            log.error(
+                "stopped with changes still applying (reconciled at next start): %s", sorted(unfinished)
+            )
+        await runner.cleanup()
+    return 0

@@ -1,0 +1,1 @@
+"""The Slack surface: the only part of Switchboard that imports slack_bolt."""

@@ -1,0 +1,139 @@
+"""The Bolt app: `/voice` in, Docs out; Apply/Cancel buttons for previews.
+
+Everything after `ack()` runs after Slack has its answer: Bolt (process_before_response=False)
+returns the HTTP response as soon as ack is called and finishes the listener in the background.
+Only usage errors are answered in the ack itself, since they need no I/O.
+"""
+
+import logging
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.engine import parse_text
+from bot.render.blockkit import to_messages
+from bot.render.doc import Doc, Fields
+from bot.slack.delivery import Conversation, Delivery
+from bot.slack.usergroups import UsergroupCache
+from bot.store import ChangeRecord
+from bot.workflow import APPLY_ACTION, CANCEL_ACTION, Reply, Request, Workflow
+
+log = logging.getLogger(__name__)
+
+
+def web_client(token: str, base_url: str | None) -> AsyncWebClient:
+    """The bot's Web API client, retrying rate limits (with Retry-After), 5xx and connection errors."""
+    client = AsyncWebClient(token=token, base_url=base_url or AsyncWebClient.BASE_URL)
+    client.retry_handlers.extend(
+        [
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            AsyncServerErrorRetryHandler(max_retry_count=2),
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+        ]
+    )
+    return client
+
+
+class SlackAnnouncer:
+    """Posts each change's outcome to NOTIFY_CHANNEL with who, where, and a link to the preview."""
+
+    def __init__(self, delivery: Delivery) -> None:
+        self.delivery = delivery
+
+    async def announce(self, doc: Doc, record: ChangeRecord) -> None:
+        where = f"#{record.channel_id}" if record.channel_id else record.surface
+        fields = [("Who", record.requested_by), ("Where", where), ("Command", record.command_text)]
+        link = await self._permalink(record)
+        if link:
+            fields.append(("Original message", link))
+        await self.delivery.announce(doc, Doc(doc.title, (Fields(tuple(fields)),)))
+
+    async def _permalink(self, record: ChangeRecord) -> str | None:
+        reference = record.message_ref or {}
+        if not reference.get("channel") or not reference.get("ts"):
+            return None
+        try:
+            response: Any = await self.delivery.client.chat_getPermalink(
+                channel=reference["channel"], message_ts=reference["ts"]
+            )
+        except SlackApiError:
+            return None
+        permalink = response.get("permalink")
+        return str(permalink) if permalink else None
+
+
+def build_app(
+    workflow: Workflow, *, client: AsyncWebClient, signing_secret: str | None, notify_channel: str | None
+) -> AsyncApp:
+    app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=False)
+    delivery = Delivery(client, notify_channel)
+    workflow.announcer = SlackAnnouncer(delivery)
+    usergroups = UsergroupCache(
+        client, [group for grant in workflow.policy.grants for group in grant.usergroups]
+    )
+
+    async def request_of(
+        user_id: str, channel_id: str, text: str, message_ref: dict[str, str] | None = None
+    ) -> Request:
+        return Request(
+            user_id=user_id,
+            channel_id=channel_id,
+            text=text,
+            surface="slack",
+            usergroups=await usergroups.groups_of(user_id),
+            message_ref=message_ref,
+        )
+
+    async def deliver(reply: Reply, conversation: Conversation, *, replace_original: bool = False) -> None:
+        if reply.public:
+            await delivery.public(conversation, reply.doc, replace_original=replace_original)
+        else:
+            await delivery.private(conversation, reply.doc)
+
+    @app.command("/voice")
+    async def voice(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        text = str(body.get("text") or "")
+        parsed = parse_text(text)
+        if parsed.problem is not None:
+            message = to_messages(parsed.problem, files_allowed=False)[0]
+            await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+        else:
+            await ack()
+        user_id, channel_id = str(body.get("user_id")), str(body.get("channel_id"))
+        request = await request_of(user_id, channel_id, text)
+        if parsed.problem is not None:
+            await workflow.record_invalid(request, parsed.problem)
+            return
+        reply = await workflow.handle(request)
+        await deliver(reply, Conversation(user_id, channel_id, respond))
+
+    async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, apply: bool) -> None:
+        await ack()
+        action = (body.get("actions") or [{}])[0]
+        change_id = str(action.get("value") or "")
+        user_id = str((body.get("user") or {}).get("id"))
+        channel_id = str(
+            (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        )
+        message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
+        reference = {"channel": channel_id, "ts": str(message_ts)} if message_ts else None
+        request = await request_of(user_id, channel_id, "", reference)
+        reply = await (workflow.confirm(change_id, request) if apply else workflow.cancel(change_id, request))
+        await deliver(reply, Conversation(user_id, channel_id, respond), replace_original=True)
+
+    @app.action(APPLY_ACTION)
+    async def apply_change(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await on_button(ack, body, respond, apply=True)
+
+    @app.action(CANCEL_ACTION)
+    async def cancel_change(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        await on_button(ack, body, respond, apply=False)
+
+    return app

@@ -1,0 +1,33 @@
+"""The HTTP server: Slack's events endpoint plus the health endpoints an orchestrator probes."""
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+
+from bot.runtime import Runtime
+
+EVENTS_PATH = "/slack/events"
+
+
+def build_server(app: AsyncApp, runtime: Runtime) -> web.Application:
+    server = web.Application()
+
+    async def events(request: web.Request) -> web.Response:
+        # Bolt verifies the signature and timestamp (401 for forged, unsigned or stale requests).
+        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
+
+    async def readyz(_: web.Request) -> web.Response:
+        problems = await runtime.readiness_problems()
+        return web.json_response(
+            {"status": "ready" if not problems else "not ready", "problems": problems},
+            status=200 if not problems else 503,
+        )
+
+    server.router.add_post(EVENTS_PATH, events)
+    server.router.add_get("/healthz", healthz)
+    server.router.add_get("/readyz", readyz)
+    return server

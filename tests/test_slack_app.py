@@ -1,0 +1,138 @@
+"""The Slack surface end to end: signed requests in, Block Kit back through response_url and the Web API."""
+
+import time
+from typing import Any
+
+from bot.workflow import APPLY_ACTION, CANCEL_ACTION
+from tests.bot_harness import NOTIFY_CHANNEL, BotHarness
+from tests.sandbox_fixtures import recorded_requests
+from tests.slack_signing import slash_command_body
+
+
+def text_of(message: dict[str, Any]) -> str:
+    """All text a person would read in a message (fallback and blocks)."""
+    parts = [str(message.get("text", ""))]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "text" and isinstance(value, str):
+                    parts.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(message.get("blocks", []))
+    return "\n".join(parts)
+
+
+def button_value(message: dict[str, Any], action_id: str) -> str:
+    for block in message.get("blocks", []):
+        for element in block.get("elements", []):
+            if element.get("action_id") == action_id:
+                return str(element["value"])
+    raise AssertionError(f"no {action_id} button in {message}")
+
+
+async def test_forged_unsigned_and_stale_requests_get_401_and_run_nothing(bot: BotHarness) -> None:
+    body = slash_command_body(
+        "connector create evil",
+        user_id="U0ALICE",
+        channel_id="C0OPS",
+        response_url=bot.standin.response_url("x"),
+    )
+    assert (await bot.signed_post(body, secret="not-the-secret"))[0] == 401
+    stale = int(time.time()) - 6 * 60
+    assert (await bot.signed_post(body, timestamp=stale))[0] == 401
+    async with bot.http.post(bot.url + "/slack/events", data=body) as response:
+        assert response.status == 401
+    assert recorded_requests(bot.sandbox) == []
+    assert bot.standin.calls() == []
+
+
+async def test_usage_error_is_answered_in_the_ack_naming_the_token(bot: BotHarness) -> None:
+    posted = await bot.command("origination set pstn-primary --route 10.0.0.1:99999")
+    assert posted.status == 200
+    assert posted.ack is not None and posted.ack["response_type"] == "ephemeral"
+    text = text_of(posted.ack)
+    assert "`10.0.0.1:99999`" in text and "65535" in text and "Usage" in text
+    assert recorded_requests(bot.sandbox) == []
+    history = await bot.runtime.store.history()
+    assert [(record.status, record.requested_by) for record in history] == [("INVALID", "U0ALICE")]
+
+
+async def test_read_is_private_unless_shared(bot: BotHarness) -> None:
+    private = await bot.command("connectors")
+    [message] = await private.wait()
+    assert message["response_type"] == "ephemeral"
+    assert "pstn-primary" in text_of(message)
+    shared = await bot.command("group show pstn-failover --share")
+    [message] = await shared.wait()
+    assert message["response_type"] == "in_channel"
+    assert "pstn-secondary" in text_of(message)
+    bot.assert_every_message_valid()
+
+
+async def test_change_is_previewed_applied_once_and_announced(bot: BotHarness) -> None:
+    posted = await bot.command(
+        "origination set abcdef1ghij2klmno3pqr4 --route 10.24.34.0:1234/tcp,priority=1,weight=5"
+    )
+    await posted.wait()
+    preview = bot.standin.stored_message(posted.response_name)
+    assert preview["response_type"] == "in_channel"
+    assert "Preview" in text_of(preview) and "10.24.34.0:1234/tcp" in text_of(preview)
+    assert not [r for r in recorded_requests(bot.sandbox) if r["operation"] == "PutVoiceConnectorOrigination"]
+
+    change_id = button_value(preview, APPLY_ACTION)
+    first = await bot.click(APPLY_ACTION, change_id, preview)
+    second = await bot.click(APPLY_ACTION, change_id, preview)
+    [applied] = await first.wait()
+    [again] = await second.wait()
+    assert applied["replace_original"] is True and "Applied" in text_of(applied)
+    assert "already" in text_of(again).lower()
+    puts = [r for r in recorded_requests(bot.sandbox) if r["operation"] == "PutVoiceConnectorOrigination"]
+    assert len(puts) == 1
+
+    [announcement] = await bot.standin.wait_for("chat.postMessage")
+    assert announcement.args["channel"] == NOTIFY_CHANNEL
+    announced = text_of(announcement.args)
+    assert "U0ALICE" in announced and "Applied" in announced and "origination set" in announced
+    assert f"slack.com/archives/C0OPS/p{preview['ts'].replace('.', '')}" in announced
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and record.status == "APPLIED"
+    bot.assert_every_message_valid()
+
+
+async def test_cancel_runs_nothing(bot: BotHarness) -> None:
+    posted = await bot.command("proxy set pstn-primary --expiry 60 --countries US")
+    await posted.wait()
+    preview = bot.standin.stored_message(posted.response_name)
+    assert "end of support" in text_of(preview)
+    change_id = button_value(preview, CANCEL_ACTION)
+    cancelled = await bot.click(CANCEL_ACTION, change_id, preview)
+    [message] = await cancelled.wait()
+    assert "Cancelled" in text_of(message)
+    late = await bot.click(APPLY_ACTION, change_id, preview)
+    [refusal] = await late.wait()
+    assert "cancelled" in text_of(refusal).lower()
+    assert not [r for r in recorded_requests(bot.sandbox) if r["operation"] == "PutVoiceConnectorProxy"]
+
+
+async def test_mentions_in_user_text_ping_nobody(bot: BotHarness) -> None:
+    posted = await bot.command("connector show <!channel>")
+    message = posted.ack or (await posted.wait())[0]
+    assert "&lt;!channel&gt;" in text_of(message)
+    created = await bot.command("numbers list --group @here&<!everyone>")
+    for message in [created.ack] if created.ack else await created.wait():
+        assert "<!everyone>" not in text_of(message)
+    bot.assert_every_message_valid()
+
+
+async def test_health_endpoints(bot: BotHarness) -> None:
+    async with bot.http.get(bot.url + "/healthz") as response:
+        assert response.status == 200
+    async with bot.http.get(bot.url + "/readyz") as response:
+        assert response.status == 200
+        assert (await response.json())["status"] == "ready"
