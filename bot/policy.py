@@ -11,7 +11,15 @@ from pathlib import Path
 from typing import Annotated
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Pattern = Annotated[str, Field(pattern=r"^[a-z*][a-z.*_]*$")]
 
@@ -64,12 +72,16 @@ class Policy(BaseModel):
     rules: Rules = Field(default_factory=Rules)
     configured: bool = Field(default=True, exclude=True)
 
-    @model_validator(mode="after")
-    def _grants_name_known_roles(self) -> "Policy":
-        for grant in self.grants:
-            if grant.role not in self.roles:
-                raise ValueError(f"grant names role '{grant.role}', which is not defined under roles")
-        return self
+    @field_validator("grants")
+    @classmethod
+    def _grants_name_known_roles(cls, grants: list[Grant], info: ValidationInfo) -> list[Grant]:
+        roles = info.data.get("roles") or {}
+        for index, grant in enumerate(grants):
+            if grant.role not in roles:
+                raise ValueError(
+                    f"grant {index + 1} names role '{grant.role}', which is not defined under roles"
+                )
+        return grants
 
     def decide(self, subject: "Subject", permission: str) -> "Decision":
         """Allowed only when some grant that applies to the subject has a role matching the permission."""

@@ -104,7 +104,7 @@ class Workflow:
 
     async def _undo(self, request: Request, command: Undo) -> Reply:
         record = await self.store.get(command.change_id)
-        if record is None or record.result is None:
+        if record is None or record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
             return Reply(_notice("warning", f"No applied change has the ID {command.change_id}."))
         try:
             text = inverse_command(record.command_text, Outcome.model_validate(record.result))

@@ -45,5 +45,5 @@ def tokenize(text: str) -> list[str]:
         raise UsageError(
             "A quote is not closed: every \" or ' needs its partner.",
             usage="/voice COMMAND [ARGS...]",
-            example="/voice connector create \"Seattle trunk\" --region us-west-2",
+            example='/voice connector create "Seattle trunk" --region us-west-2',
         ) from error

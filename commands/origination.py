@@ -9,6 +9,7 @@ from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
 from commands.connector import CONNECTOR
 from commands.types import AwsShape, Name, Route
 
+_ROUTE_NEEDS = (("/tcp or /udp", "protocol"), ("priority=N", "priority"), ("weight=N", "weight"))
 MAX_ROUTES = 20  # the API reference says 20 in one place and 10 in another; AWS accepts 20
 _HOST_PORT_PROTOCOL = re.compile(r"^(?P<host>[^:/,]+)(?::(?P<port>[^/,]*))?(?:/(?P<protocol>[^,]*))?$")
 
@@ -21,11 +22,11 @@ class Origination(AwsShape):
 
 
 def parse_route(token: str) -> dict[str, object]:
-    """`HOST[:PORT][/tcp|udp][,priority=N][,weight=N]` → the fields of a Route."""
+    """`HOST[:PORT]/tcp|udp,priority=N,weight=N` → the fields of a Route."""
     head, *settings = token.split(",")
     match = _HOST_PORT_PROTOCOL.match(head)
     if not match:
-        raise ValueError("a route is HOST[:PORT][/tcp|udp][,priority=N][,weight=N]")
+        raise ValueError("a route is HOST[:PORT]/tcp|udp,priority=N,weight=N")
     route: dict[str, object] = {"host": match["host"]}
     if match["port"] is not None:
         route["port"] = _whole_number("port", match["port"])
@@ -36,6 +37,11 @@ def parse_route(token: str) -> dict[str, object]:
         if not equals or key not in ("priority", "weight"):
             raise ValueError(f"'{setting}' is not priority=N or weight=N")
         route[key] = _whole_number(key, value)
+    missing = [what for what, key in _ROUTE_NEEDS if key not in route]
+    if missing:
+        # AWS's documentation calls these optional but rejects routes without them; a route that
+        # says exactly how it distributes calls is also what an on-call engineer wants to review.
+        raise ValueError(f"the route needs {', '.join(missing)} (the port defaults to 5060)")
     return route
 
 
@@ -72,7 +78,7 @@ class OriginationSet(_OriginationChange):
         CONNECTOR,
         Param(
             "routes",
-            "HOST[:PORT][/tcp|udp][,priority=N][,weight=N]",
+            "HOST[:PORT]/tcp|udp,priority=N,weight=N",
             "a route (repeatable, at most 20); priority 1 is tried first, weight splits traffic",
             "--route",
             repeat=True,

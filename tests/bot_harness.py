@@ -134,9 +134,11 @@ async def bot_factory(
     """Start the bot (optionally with another policy); stopped at the end of the test."""
     stack: list[Callable[[], Awaitable[None]]] = []
 
-    async def start(policy: str = POLICY, *, database_url: str | None = None) -> BotHarness:
-        policy_file = tmp_path / f"policy-{len(stack)}.yaml"
-        policy_file.write_text(policy)
+    async def start(policy: str | None = POLICY, *, database_url: str | None = None) -> BotHarness:
+        policy_file = None
+        if policy is not None:
+            policy_file = tmp_path / f"policy-{len(stack)}.yaml"
+            policy_file.write_text(policy)
         standin = SlackStandIn()
         await standin.start()
         standin.usergroups = {"S0ONCALL": ["U0CAROL"]}

@@ -93,10 +93,27 @@ def test_toggle_keeps_the_current_routes() -> None:
     ("text", "token", "says"),
     [
         ("connectr", "connectr", "Did you mean"),
-        ("origination set vc --route 10.0.0.1:99999", "10.0.0.1:99999", "65535"),
-        ("origination set vc --route 10.0.0.1/sctp", "10.0.0.1/sctp", "TCP"),
-        ("origination set vc --route 10.0.0.1,priority=0", "10.0.0.1,priority=0", "priority"),
-        ("origination set vc --route 300.1.1.1", "300.1.1.1", "IPv4"),
+        (
+            "origination set vc --route 10.0.0.1:99999/udp,priority=1,weight=1",
+            "10.0.0.1:99999/udp,priority=1,weight=1",
+            "65535",
+        ),
+        (
+            "origination set vc --route 10.0.0.1/sctp,priority=1,weight=1",
+            "10.0.0.1/sctp,priority=1,weight=1",
+            "TCP",
+        ),
+        (
+            "origination set vc --route 10.0.0.1/tcp,priority=0,weight=1",
+            "10.0.0.1/tcp,priority=0,weight=1",
+            "priority",
+        ),
+        (
+            "origination set vc --route 300.1.1.1/udp,priority=1,weight=1",
+            "300.1.1.1/udp,priority=1,weight=1",
+            "IPv4",
+        ),
+        ("origination set vc --route 10.0.0.1:5060", "10.0.0.1:5060", "/tcp or /udp, priority=N, weight=N"),
         ("origination set vc --rout 10.0.0.1", "--rout", "--route"),
         ("numbers associate g 12345", "12345", "country code"),
         ("proxy set vc --expiry 60 --countries US,USA", "USA", "[A-Z]{2}"),
@@ -128,7 +145,7 @@ def test_missing_arguments_are_named() -> None:
 
 
 def test_limits_from_the_model() -> None:
-    routes = " ".join(f"--route 10.0.0.{i}" for i in range(1, 22))
+    routes = " ".join(f"--route 10.0.0.{i}/udp,priority=1,weight=1" for i in range(1, 22))
     with pytest.raises(UsageError, match="at most 20"):
         parse(f"origination set vc {routes}")
     members = " ".join(f"--member vc{i}" for i in range(4))

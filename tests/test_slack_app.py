@@ -53,11 +53,11 @@ async def test_forged_unsigned_and_stale_requests_get_401_and_run_nothing(bot: B
 
 
 async def test_usage_error_is_answered_in_the_ack_naming_the_token(bot: BotHarness) -> None:
-    posted = await bot.command("origination set pstn-primary --route 10.0.0.1:99999")
+    posted = await bot.command("origination set pstn-primary --route 10.0.0.1:99999/udp,priority=1,weight=1")
     assert posted.status == 200
     assert posted.ack is not None and posted.ack["response_type"] == "ephemeral"
     text = text_of(posted.ack)
-    assert "`10.0.0.1:99999`" in text and "65535" in text and "Usage" in text
+    assert "`10.0.0.1:99999/udp,priority=1,weight=1`" in text and "65535" in text and "Usage" in text
     assert recorded_requests(bot.sandbox) == []
     history = await bot.runtime.store.history()
     assert [(record.status, record.requested_by) for record in history] == [("INVALID", "U0ALICE")]

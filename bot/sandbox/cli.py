@@ -1,0 +1,85 @@
+"""Command line for running the sandbox by hand (`switchboard sandbox` / `python -m bot.sandbox`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.sandbox.config import SandboxConfig
+from bot.sandbox.faults import FaultSettings
+from bot.sandbox.inventory import DEFAULT_INVENTORY_SIZE
+from bot.sandbox.server import start_sandbox
+
+DEFAULT_PORT = 8099
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help="0 picks a free port (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--state", type=Path, metavar="FILE", help="load state from FILE and save after each change"
+    )
+    parser.add_argument(
+        "--record", type=Path, metavar="FILE", help="append one JSON line per API request to FILE"
+    )
+    parser.add_argument(
+        "--inventory",
+        type=int,
+        default=DEFAULT_INVENTORY_SIZE,
+        metavar="N",
+        help="phone numbers in the inventory (default: %(default)s)",
+    )
+    parser.add_argument("--throttle-rps", type=float, help="answer 429 above this many requests per second")
+    parser.add_argument("--error-rate", type=float, default=0.0, help="fraction of requests answered 500")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API request")
+    parser.add_argument(
+        "--fault-seed", type=int, default=0, help="seed for --error-rate (default: %(default)s)"
+    )
+
+
+def config_from(args: argparse.Namespace) -> SandboxConfig:
+    return SandboxConfig(
+        host=args.host,
+        port=args.port,
+        state_file=args.state,
+        record_file=args.record,
+        inventory_size=args.inventory,
+        faults=FaultSettings(
+            throttle_rps=args.throttle_rps,
+            error_rate=args.error_rate,
+            latency_ms=args.latency_ms,
+            seed=args.fault_seed,
+        ),
+    )
+
+
+async def _serve(config: SandboxConfig) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    async with await start_sandbox(config) as sandbox:
+        print(f"Chime SDK Voice sandbox listening on {sandbox.url}", flush=True)
+        await stop.wait()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT or SIGTERM: 0 on a clean stop, 2 for bad settings, 1 if it cannot listen."""
+    try:
+        config = config_from(args)
+    except ValidationError as error:
+        print(f"invalid sandbox settings: {error}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(_serve(config))
+    except OSError as error:
+        print(f"cannot serve on {config.host}:{config.port}: {error}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,21 @@
+"""How to start a sandbox: address, optional state and record files, inventory size, fault knobs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.sandbox.faults import FaultSettings
+from bot.sandbox.inventory import DEFAULT_INVENTORY_SIZE, MAX_INVENTORY_SIZE
+
+
+class SandboxConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=0, ge=0, le=65535)
+    state_file: Path | None = None
+    record_file: Path | None = None
+    inventory_size: int = Field(default=DEFAULT_INVENTORY_SIZE, ge=0, le=MAX_INVENTORY_SIZE)
+    faults: FaultSettings = Field(default_factory=FaultSettings)

@@ -1,0 +1,43 @@
+"""The fictional phone-number inventory: NANP 555-0100..555-0199 lines, which are never real subscribers."""
+
+from __future__ import annotations
+
+import uuid
+from functools import cache
+
+DEFAULT_AREA_CODES = (206, 312, 415)
+LINES = range(100, 200)
+DEFAULT_INVENTORY_SIZE = len(DEFAULT_AREA_CODES) * len(LINES)
+_ORDER_NAMESPACE = uuid.UUID("6f1c2a52-55b4-4f55-9d1e-0b5e3c1a0100")
+
+
+@cache
+def _area_codes() -> tuple[int, ...]:
+    """The default codes first, then the other geographic NANP codes: middle digit 0-8, and no
+    easily recognisable NXX codes (N11 services, 800-style toll-free, 900 premium)."""
+    others = [
+        code
+        for code in range(200, 1000)
+        if code // 10 % 10 != 9 and code // 10 % 10 != code % 10 and code not in DEFAULT_AREA_CODES
+    ]
+    return DEFAULT_AREA_CODES + tuple(others)
+
+
+MAX_INVENTORY_SIZE = len(_area_codes()) * len(LINES)
+
+
+@cache
+def inventory_numbers(size: int) -> tuple[str, ...]:
+    """The first `size` numbers of the inventory, sorted (the order ListPhoneNumbers pages through)."""
+    if not 0 <= size <= MAX_INVENTORY_SIZE:
+        raise ValueError(f"inventory size must be between 0 and {MAX_INVENTORY_SIZE}, not {size}")
+    numbers = [f"+1{code}5550{line}" for code in _area_codes() for line in LINES][:size]
+    return tuple(sorted(numbers))
+
+
+def order_id(e164: str) -> str:
+    """A stable order ID per area code, as if each block of 100 numbers had been ordered together."""
+    return str(uuid.uuid5(_ORDER_NAMESPACE, e164[:5]))
+
+
+PRODUCT_TYPE = "VoiceConnector"

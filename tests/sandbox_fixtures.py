@@ -1,0 +1,90 @@
+"""Pytest plugin: a real Chime SDK Voice sandbox on a loopback port per test, botocore pointed at it.
+
+Fixtures: `sandbox` (started with defaults and a record file), `sandbox_factory` (start more, with
+config overrides), `voice` (an aiobotocore chime-sdk-voice client for us-east-1, retries off).
+Helpers: `voice_client(sandbox, region)` for other regions, `recorded_requests(sandbox)`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any, Protocol
+
+import pytest
+from aiobotocore.session import get_session
+from botocore.config import Config
+
+from bot.sandbox import RecordedRequest, RunningSandbox, SandboxConfig, read_records, start_sandbox
+
+# Shared so model files are parsed once per run (a new session costs ~40 ms per client); credentials
+# are passed explicitly, so nothing read from the environment is cached across tests.
+_SESSION = get_session()
+
+
+class SandboxFactory(Protocol):
+    async def __call__(self, **overrides: Any) -> RunningSandbox: ...
+
+
+def point_botocore_at(monkeypatch: pytest.MonkeyPatch, url: str, home: Path) -> None:
+    """Env the way the bot and the AWS CLI read it; shared AWS config files are hidden for isolation."""
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config-absent"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials-absent"))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_VOICE", url)
+
+
+@pytest.fixture
+async def sandbox_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[SandboxFactory]:
+    """Starts sandboxes (each recording to its own file in tmp_path); the env follows the latest."""
+    started: list[RunningSandbox] = []
+
+    async def start(**overrides: Any) -> RunningSandbox:
+        settings: dict[str, Any] = {"record_file": tmp_path / f"requests-{len(started)}.jsonl"}
+        sandbox = await start_sandbox(SandboxConfig.model_validate(settings | overrides))
+        started.append(sandbox)
+        point_botocore_at(monkeypatch, sandbox.url, tmp_path)
+        return sandbox
+
+    yield start
+    for sandbox in reversed(started):
+        await sandbox.close()
+
+
+@pytest.fixture
+async def sandbox(sandbox_factory: SandboxFactory) -> RunningSandbox:
+    return await sandbox_factory()
+
+
+@contextlib.asynccontextmanager
+async def voice_client(
+    sandbox: RunningSandbox | str, region: str = "us-east-1", **config: Any
+) -> AsyncIterator[Any]:
+    """A chime-sdk-voice client on a sandbox (or its URL); one attempt per call unless `retries` is given."""
+    options: dict[str, Any] = {"retries": {"mode": "standard", "total_max_attempts": 1}} | config
+    async with _SESSION.create_client(
+        "chime-sdk-voice",
+        region_name=region,
+        endpoint_url=sandbox if isinstance(sandbox, str) else sandbox.url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(**options),
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+async def voice(sandbox: RunningSandbox) -> AsyncIterator[Any]:
+    async with voice_client(sandbox) as client:
+        yield client
+
+
+def recorded_requests(sandbox: RunningSandbox) -> list[RecordedRequest]:
+    """What the sandbox has received so far, one entry per API request, oldest first."""
+    assert sandbox.record_file is not None, "this sandbox was started without a record file"
+    return read_records(sandbox.record_file)

@@ -1,0 +1,188 @@
+"""Permissions, confirmation, approval, expiry, staleness, undo and history, through Slack."""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.policy import PolicyError, load_policy
+from bot.sandbox import RecordedRequest
+from bot.store import now
+from bot.workflow import APPLY_ACTION
+from tests.bot_harness import BotHarness, HarnessFactory, Posted
+from tests.sandbox_fixtures import recorded_requests, voice_client
+from tests.test_slack_app import button_value, text_of
+
+
+def sent(bot: BotHarness, operation: str) -> list[RecordedRequest]:
+    return [record for record in recorded_requests(bot.sandbox) if record["operation"] == operation]
+
+
+async def preview_of(bot: BotHarness, posted: Posted) -> dict[str, Any]:
+    await posted.wait()
+    return bot.standin.stored_message(posted.response_name)
+
+
+async def test_denied_user_is_told_which_role_would_allow_it_and_nothing_runs(bot: BotHarness) -> None:
+    posted = await bot.command("origination disable pstn-primary", user="U0DAVE")
+    [message] = await posted.wait()
+    assert message["response_type"] == "ephemeral"
+    text = text_of(message)
+    assert "origination.disable" in text and "oncall" in text and "admin" in text
+    assert sent(bot, "GetVoiceConnectorOrigination") == []
+    [record] = await bot.runtime.store.history()
+    assert (record.status, record.requested_by, record.permission) == (
+        "DENIED",
+        "U0DAVE",
+        "origination.disable",
+    )
+
+
+async def test_usergroup_grant_applies_only_in_its_channel(bot: BotHarness) -> None:
+    elsewhere = await bot.command(
+        "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1",
+        user="U0CAROL",
+        channel="C0RANDOM",
+    )
+    [refusal] = await elsewhere.wait()
+    assert "may not" in text_of(refusal) and "C0OPS" in text_of(refusal)
+    here = await bot.command(
+        "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1",
+        user="U0CAROL",
+        channel="C0OPS",
+    )
+    preview = await preview_of(bot, here)
+    assert "Preview" in text_of(preview)
+    assert [call.args["usergroup"] for call in bot.standin.calls("usergroups.users.list")] == ["S0ONCALL"]
+
+
+async def test_second_person_must_approve_and_requester_cannot(bot: BotHarness) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector_group(
+            VoiceConnectorGroupId="123a456b-c7d8-90e1-fg23-4h567jkl8901", E164PhoneNumbers=["+12065550150"]
+        )
+    preview = await preview_of(bot, await bot.command("numbers disassociate pstn-failover +12065550150"))
+    change_id = button_value(preview, APPLY_ACTION)
+    assert "Needs approval" in text_of(preview)
+
+    own = await bot.click(APPLY_ACTION, change_id, preview, user="U0ALICE")
+    [refusal] = await own.wait()
+    assert refusal["response_type"] == "ephemeral" and "second person" in text_of(refusal)
+    outsider = await bot.click(APPLY_ACTION, change_id, preview, user="U0DAVE")
+    [refusal] = await outsider.wait()
+    assert "cannot approve" in text_of(refusal)
+    assert sent(bot, "DisassociatePhoneNumbersFromVoiceConnectorGroup") == []
+
+    approved = await bot.click(APPLY_ACTION, change_id, preview, user="U0BOB")
+    [result] = await approved.wait()
+    assert "Applied" in text_of(result) and "U0BOB" in text_of(result)
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and (record.status, record.approver) == ("APPLIED", "U0BOB")
+    assert len(sent(bot, "DisassociatePhoneNumbersFromVoiceConnectorGroup")) == 1
+
+
+async def test_only_the_requester_applies_a_change_without_approval(bot: BotHarness) -> None:
+    preview = await preview_of(
+        bot, await bot.command("origination set pstn-primary --route 10.0.0.7/udp,priority=1,weight=1")
+    )
+    change_id = button_value(preview, APPLY_ACTION)
+    other = await bot.click(APPLY_ACTION, change_id, preview, user="U0BOB")
+    [refusal] = await other.wait()
+    assert "Only U0ALICE" in text_of(refusal)
+    assert sent(bot, "PutVoiceConnectorOrigination") == []
+
+
+async def test_expired_preview_is_refused(bot: BotHarness) -> None:
+    preview = await preview_of(
+        bot, await bot.command("origination set pstn-primary --route 10.0.0.7/udp,priority=1,weight=1")
+    )
+    change_id = button_value(preview, APPLY_ACTION)
+    await bot.runtime.store.update(change_id, expires_at=now() - timedelta(seconds=1))
+    late = await bot.click(APPLY_ACTION, change_id, preview)
+    [message] = await late.wait()
+    assert "expired" in text_of(message)
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and record.status == "EXPIRED"
+    assert sent(bot, "PutVoiceConnectorOrigination") == []
+
+
+async def test_state_changed_since_preview_is_refused_with_the_new_diff(bot: BotHarness) -> None:
+    preview = await preview_of(
+        bot, await bot.command("origination set pstn-primary --route 10.0.0.7/udp,priority=1,weight=1")
+    )
+    change_id = button_value(preview, APPLY_ACTION)
+    async with voice_client(bot.sandbox) as voice:
+        await voice.put_voice_connector_origination(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4",
+            Origination={
+                "Routes": [{"Host": "192.0.2.1", "Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 1}]
+            },
+        )
+    click = await bot.click(APPLY_ACTION, change_id, preview)
+    [message] = await click.wait()
+    text = text_of(message)
+    assert "state changed since the preview" in text
+    assert "192.0.2.1:5060/udp" in text  # the new "before" is shown
+    assert len(sent(bot, "PutVoiceConnectorOrigination")) == 1  # only the test's own change
+    fresh = button_value(message, APPLY_ACTION)
+    assert fresh != change_id
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and record.status == "CANCELLED"
+
+
+async def test_policy_can_require_a_reason(bot: BotHarness) -> None:
+    posted = await bot.command("connector delete pstn-secondary")
+    [message] = await posted.wait()
+    assert "--reason" in text_of(message)
+    assert sent(bot, "DeleteVoiceConnector") == []
+
+
+async def test_undo_restores_the_previous_origination_through_a_new_preview(bot: BotHarness) -> None:
+    first = await preview_of(
+        bot, await bot.command("origination set pstn-primary --route 10.0.0.1:5060/udp,priority=1,weight=1")
+    )
+    await (await bot.click(APPLY_ACTION, button_value(first, APPLY_ACTION), first)).wait()
+    second = await preview_of(
+        bot, await bot.command("origination set pstn-primary --route 10.0.0.2:5080/tcp,priority=2,weight=3")
+    )
+    change_id = button_value(second, APPLY_ACTION)
+    await (await bot.click(APPLY_ACTION, change_id, second)).wait()
+
+    undo = await preview_of(bot, await bot.command(f"undo {change_id}"))
+    assert "10.0.0.1:5060/udp" in text_of(undo)
+    await (await bot.click(APPLY_ACTION, button_value(undo, APPLY_ACTION), undo)).wait()
+    async with voice_client(bot.sandbox) as voice:
+        origination = (
+            await voice.get_voice_connector_origination(VoiceConnectorId="abcdef1ghij2klmno3pqr4")
+        )["Origination"]
+    assert [route["Host"] for route in origination["Routes"]] == ["10.0.0.1"]
+
+    history = await bot.command("history pstn-primary")
+    [listing] = await history.wait()
+    assert change_id in text_of(listing) and "APPLIED" in text_of(listing)
+
+
+async def test_without_a_policy_file_reads_work_and_changes_are_refused(bot_factory: HarnessFactory) -> None:
+    bot = await bot_factory(policy=None)
+    read = await bot.command("connectors")
+    assert "pstn-primary" in text_of((await read.wait())[0])
+    change = await bot.command("origination disable pstn-primary")
+    [message] = await change.wait()
+    assert "POLICY_FILE" in text_of(message)
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("roles: {a: ['*']}\ngrants:\n  - role: b\n    everyone: true\n", "line 3: .*role 'b'"),
+        ("roles: {a: ['*']}\ngrants:\n  - role: a\n", "names no users"),
+        ("roles: [unclosed\n", "line 2"),
+        ("roles: {a: ['Bad Pattern']}\n", "line 1"),
+    ],
+)
+def test_a_bad_policy_file_names_the_line_and_reason(tmp_path: Path, text: str, says: str) -> None:
+    path = tmp_path / "policy.yaml"
+    path.write_text(text)
+    with pytest.raises(PolicyError, match=says):
+        load_policy(path)
