@@ -60,6 +60,8 @@ async def _console(args: argparse.Namespace) -> int:
 
     async with open_runtime(force_sandbox=args.sandbox) as runtime:
         confirm = (lambda _question: True) if args.yes else prompt_confirm
+        for settled in await runtime.workflow.reconcile():
+            print(settled.title)
         console = Console(runtime.workflow, user_id=args.user, confirm=confirm)
         if args.lines:
             results = [await console.run(line) for line in args.lines]

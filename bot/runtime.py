@@ -51,7 +51,6 @@ async def open_runtime(
         async with backend_context as backend:
             policy = configured or (SANDBOX if backend.sandboxed else READ_ONLY)
             workflow = Workflow(Engine(backend.voice), store, policy, announcer)
-            await workflow.reconcile()
             yield Runtime(backend, store, policy, workflow)
     finally:
         await store.close()

@@ -10,7 +10,7 @@ import signal
 
 from aiohttp import web
 
-from bot.runtime import open_runtime
+from bot.runtime import Runtime, open_runtime
 from bot.settings import SlackSettings
 from bot.slack.app import build_app, web_client
 from bot.slack.server import build_server
@@ -18,6 +18,19 @@ from bot.slack.server import build_server
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_SECONDS = 25.0  # under Kubernetes' default 30 s terminationGracePeriod
+
+
+RECONCILE_EVERY_SECONDS = 60.0
+
+
+async def _reconcile_periodically(runtime: Runtime) -> None:
+    """Another replica may die mid-apply; whoever is alive settles its change once its lease lapses."""
+    while True:
+        await asyncio.sleep(RECONCILE_EVERY_SECONDS)
+        try:
+            await runtime.workflow.reconcile()
+        except Exception:  # the store or AWS being briefly down must not stop the sweeps
+            log.exception("periodic reconciliation failed")
 
 
 async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> int:
@@ -30,6 +43,8 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
         app = build_app(
             runtime.workflow, client=client, signing_secret=secret, notify_channel=slack.notify_channel
         )
+        await runtime.workflow.reconcile()  # announced, now that the app's announcer is in place
+        sweeper = asyncio.create_task(_reconcile_periodically(runtime))
         runner = web.AppRunner(build_server(app, runtime))
         await runner.setup()
         site = web.TCPSite(runner, host, port)
@@ -53,6 +68,7 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
         if socket_handler is not None:
             await socket_handler.close_async()  # type: ignore[no-untyped-call]
         await site.stop()
+        sweeper.cancel()
         unfinished = await runtime.workflow.drain(SHUTDOWN_GRACE_SECONDS)
         if unfinished:
             log.error(

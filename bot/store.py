@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, overload
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select, update
+from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
@@ -123,6 +123,9 @@ class Store:
 
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
         async with self.engine.begin() as connection:
+            if self.engine.url.get_backend_name() == "postgresql":
+                # Replicas starting together would race on CREATE TABLE; one migrates, the rest wait.
+                await connection.execute(text("SELECT pg_advisory_xact_lock(7236001)"))
             await connection.run_sync(Base.metadata.create_all)
         async with self._sessions.begin() as session:
             if await session.get(SchemaVersion, SCHEMA_VERSION) is None:

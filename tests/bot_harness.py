@@ -48,6 +48,25 @@ rules:
 _names = itertools.count()
 
 
+async def send_signed(
+    http: aiohttp.ClientSession,
+    base_url: str,
+    body: str,
+    *,
+    secret: str = SIGNING_SECRET,
+    timestamp: int | None = None,
+) -> tuple[int, Any]:
+    """POST a body to a bot's events endpoint, signed as Slack signs it; returns (status, JSON or text)."""
+    headers = signed_headers(body, secret, timestamp)
+    async with http.post(base_url + EVENTS_PATH, data=body.encode(), headers=headers) as response:
+        text = await response.text()
+        try:
+            payload = await response.json(content_type=None) if text else None
+        except ValueError:
+            payload = text
+        return response.status, payload
+
+
 @dataclass
 class Posted:
     """What the bot sent back for one request: the ack body and the response_url posts."""
@@ -79,14 +98,7 @@ class BotHarness:
     async def signed_post(
         self, body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
     ) -> tuple[int, Any]:
-        headers = signed_headers(body, secret, timestamp)
-        async with self.http.post(self.url + EVENTS_PATH, data=body.encode(), headers=headers) as response:
-            text = await response.text()
-            try:
-                payload = await response.json(content_type=None) if text else None
-            except ValueError:
-                payload = text
-            return response.status, payload
+        return await send_signed(self.http, self.url, body, secret=secret, timestamp=timestamp)
 
     async def command(self, text: str, *, user: str = "U0ALICE", channel: str = "C0OPS") -> Posted:
         name = f"cmd{next(_names)}"

@@ -1,0 +1,98 @@
+"""`switchboard serve` as a real separate process (for several replicas, SIGKILL and SIGTERM tests)."""
+
+import asyncio
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+
+from tests.bot_harness import NOTIFY_CHANNEL, SIGNING_SECRET
+from tests.polling import eventually
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class BotProcess:
+    def __init__(self, process: asyncio.subprocess.Process, url: str, log: Path) -> None:
+        self.process = process
+        self.url = url
+        self.log = log
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+
+    async def wait(self) -> int:
+        return await self.process.wait()
+
+
+def _output(log: Path) -> str:
+    return log.read_text()
+
+
+async def _until_healthy(url: str, process: asyncio.subprocess.Process, log: Path) -> None:
+    async with aiohttp.ClientSession() as http:
+
+        async def healthy() -> bool:
+            if process.returncode is not None:
+                raise AssertionError(f"bot exited with {process.returncode}:\n{_output(log)}")
+            try:
+                async with http.get(url + "/healthz") as response:
+                    return response.status == 200
+            except aiohttp.ClientConnectionError:
+                return False
+
+        await eventually(healthy, f"{url}/healthz answers")
+
+
+@asynccontextmanager
+async def bot_process(
+    *, workdir: Path, database_url: str, policy_file: Path, slack_api_url: str, name: str = "bot"
+) -> AsyncIterator[BotProcess]:
+    """Start `switchboard serve` with the test's sandbox (from the environment) and Slack stand-in."""
+    port = free_port()
+    log = workdir / f"{name}.log"
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack_api_url,
+        "NOTIFY_CHANNEL": NOTIFY_CHANNEL,
+        "DATABASE_URL": database_url,
+        "POLICY_FILE": str(policy_file),
+    }
+    with log.open("wb") as output:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            cwd=workdir,
+            env=env,
+            stdout=output,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        await _until_healthy(url, process, log)
+        yield BotProcess(process, url, log)
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()

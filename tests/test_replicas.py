@@ -1,0 +1,143 @@
+"""Several bot processes, one PostgreSQL: a change is applied once; a killed bot's change is reconciled."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import aiohttp
+
+from bot.sandbox import RunningSandbox, ScriptedFault
+from bot.store import Status, Store
+from bot.workflow import APPLY_ACTION
+from tests.bot_harness import NOTIFY_CHANNEL, POLICY, send_signed
+from tests.bot_process import bot_process
+from tests.polling import eventually
+from tests.sandbox_fixtures import recorded_requests, voice_client
+from tests.slack_signing import block_actions_body, slash_command_body
+from tests.slack_standin import SlackStandIn
+from tests.test_slack_app import button_value, text_of
+
+ORIGINATION = "origination set abcdef1ghij2klmno3pqr4 --route 10.24.34.0:1234/tcp,priority=1,weight=5"
+
+
+async def origination_set(sandbox: RunningSandbox) -> bool:
+    async with voice_client(sandbox) as voice:
+        try:
+            await voice.get_voice_connector_origination(VoiceConnectorId="abcdef1ghij2klmno3pqr4")
+        except voice.exceptions.NotFoundException:
+            return False
+        return True
+
+
+def _async(check: Callable[[], bool]) -> Callable[[], Awaitable[bool]]:
+    async def run() -> bool:
+        return check()
+
+    return run
+
+
+def puts(sandbox: RunningSandbox) -> int:
+    return sum(record["operation"] == "PutVoiceConnectorOrigination" for record in recorded_requests(sandbox))
+
+
+async def propose(
+    http: aiohttp.ClientSession, url: str, standin: SlackStandIn, name: str
+) -> dict[str, object]:
+    body = slash_command_body(
+        ORIGINATION, user_id="U0ALICE", channel_id="C0OPS", response_url=standin.response_url(name, "C0OPS")
+    )
+    assert (await send_signed(http, url, body))[0] == 200
+    await standin.wait_until(lambda: bool(standin.response_posts(name)), "the preview")
+    return standin.stored_message(name)
+
+
+def click_body(standin: SlackStandIn, preview: dict[str, object], name: str) -> str:
+    change_id = button_value(preview, APPLY_ACTION)
+    return block_actions_body(
+        APPLY_ACTION,
+        change_id,
+        user_id="U0ALICE",
+        channel_id="C0OPS",
+        response_url=standin.response_url(name, "C0OPS"),
+        message=preview,
+    )
+
+
+async def test_two_replicas_given_the_same_click_apply_it_once(
+    sandbox: RunningSandbox, postgres_url: str, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    async with (
+        SlackStandIn() as standin,
+        aiohttp.ClientSession() as http,
+        bot_process(
+            workdir=tmp_path,
+            database_url=postgres_url,
+            policy_file=policy,
+            slack_api_url=standin.api_url,
+            name="a",
+        ) as first,
+        bot_process(
+            workdir=tmp_path,
+            database_url=postgres_url,
+            policy_file=policy,
+            slack_api_url=standin.api_url,
+            name="b",
+        ) as second,
+    ):
+        preview = await propose(http, first.url, standin, "cmd")
+        click = click_body(standin, preview, "click")
+        statuses = await asyncio.gather(
+            send_signed(http, first.url, click), send_signed(http, second.url, click)
+        )
+        assert [status for status, _ in statuses] == [200, 200]
+        await standin.wait_until(lambda: len(standin.response_posts("click")) == 2, "both replicas' answers")
+        answers = sorted(text_of(post) for post in standin.response_posts("click"))
+        assert puts(sandbox) == 1
+        assert sum("Applied" in answer for answer in answers) == 1
+        assert sum("already" in answer for answer in answers) == 1
+
+
+async def test_a_bot_killed_while_applying_reconciles_and_announces_after_restart(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    database = f"sqlite+aiosqlite:///{tmp_path}/switchboard.db"
+    sandbox.faults.push(ScriptedFault(operation="PutVoiceConnectorOrigination", fault="hang", seconds=60))
+    async with SlackStandIn() as standin, aiohttp.ClientSession() as http:
+        async with bot_process(
+            workdir=tmp_path,
+            database_url=database,
+            policy_file=policy,
+            slack_api_url=standin.api_url,
+            name="before",
+        ) as bot:
+            preview = await propose(http, bot.url, standin, "cmd")
+            change_id = button_value(preview, APPLY_ACTION)
+            await send_signed(http, bot.url, click_body(standin, preview, "click"))
+            await eventually(_async(lambda: puts(sandbox) == 1), "the bot sends the PUT (and hangs in it)")
+            bot.kill()
+            await bot.wait()
+        store = Store(database)
+        record = await store.get(change_id)
+        assert record is not None and record.status == Status.APPLYING
+        sandbox.faults.release()  # AWS finishes the request the dead bot sent
+        await eventually(lambda: origination_set(sandbox), "AWS finishes applying the dead bot's PUT")
+
+        async with bot_process(
+            workdir=tmp_path,
+            database_url=database,
+            policy_file=policy,
+            slack_api_url=standin.api_url,
+            name="after",
+        ):
+            [announcement] = await standin.wait_for("chat.postMessage")
+        assert announcement.args["channel"] == NOTIFY_CHANNEL
+        assert f"Reconciled change {change_id}: APPLIED" in text_of(announcement.args)
+        record = await store.get(change_id)
+        assert record is not None and record.status == Status.APPLIED
+        assert len(await store.history()) == 1
+        await store.close()
+        assert puts(sandbox) == 1
