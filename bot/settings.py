@@ -5,9 +5,10 @@ out mid-incident that the bot was half-configured.
 """
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from commands.types import REGIONS
 
@@ -17,7 +18,7 @@ class AwsSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore")
 
-    voice_regions: list[str] = Field(
+    voice_regions: Annotated[list[str], NoDecode] = Field(
         default=["us-east-1", "us-west-2"],
         validation_alias="VOICE_REGIONS",
         description="regions searched for connectors and groups (comma-separated)",

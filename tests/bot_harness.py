@@ -146,7 +146,10 @@ async def bot_factory(
     """Start the bot (optionally with another policy); stopped at the end of the test."""
     stack: list[Callable[[], Awaitable[None]]] = []
 
-    async def start(policy: str | None = POLICY, *, database_url: str | None = None) -> BotHarness:
+    async def start(
+        policy: str | None = POLICY, *, database_url: str | None = None, aws: RunningSandbox | None = None
+    ) -> BotHarness:
+        """`aws` is another sandbox (from sandbox_factory) to use instead of the default one."""
         policy_file = None
         if policy is not None:
             policy_file = tmp_path / f"policy-{len(stack)}.yaml"
@@ -178,7 +181,7 @@ async def bot_factory(
             await standin.close()
 
         stack.append(stop)
-        return BotHarness(f"http://127.0.0.1:{port}", standin, sandbox, runtime, http)
+        return BotHarness(f"http://127.0.0.1:{port}", standin, aws or sandbox, runtime, http)
 
     yield start
     for stop in reversed(stack):
