@@ -63,6 +63,7 @@ async def test_500_number_association_with_mixed_failures_is_reported_completely
 
     await bot.standin.wait_until(lambda: bool(files_in("C0OPS") and files_in(NOTIFY_CHANNEL)), "the lists")
     [succeeded] = files_in("C0OPS")
+    assert succeeded.content is not None
     rows = list(csv.reader(io.StringIO(succeeded.content.decode())))[1:]
     assert sorted(row[0] for row in rows) == sorted(good)
     bot.assert_every_message_valid()
