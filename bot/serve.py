@@ -6,10 +6,12 @@ period), and leaves any still running as APPLYING for the next start-up to recon
 
 import asyncio
 import logging
+import os
 import signal
 
 from aiohttp import web
 
+from bot import logs
 from bot.runtime import Runtime, open_runtime
 from bot.settings import SlackSettings
 from bot.slack.app import build_app, web_client
@@ -37,6 +39,10 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
     slack = SlackSettings()
     slack.check(socket_mode=socket_mode)
     assert slack.bot_token is not None
+    given = [slack.bot_token, slack.signing_secret, slack.app_token]
+    logs.configure(
+        os.environ.get("LOG_LEVEL", "INFO"), [secret.get_secret_value() for secret in given if secret]
+    )
     async with open_runtime(force_sandbox=sandbox, sandbox_fallback=False) as runtime:
         client = web_client(slack.bot_token.get_secret_value(), slack.api_url)
         secret = slack.signing_secret.get_secret_value() if slack.signing_secret else None

@@ -22,6 +22,7 @@ from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
+from bot import metrics
 from bot.aws_errors import THROTTLED, VoiceError, explain
 from bot.models import (
     Origination,
@@ -115,11 +116,13 @@ class VoiceService:
         method = getattr(client, xform_name(operation))
         for attempt in range(1, self.settings.max_attempts + 1):
             try:
-                response = await method(**params)
+                with metrics.AWS_CALLS.labels(operation).time():
+                    response = await method(**params)
                 response.pop("ResponseMetadata", None)
                 return response
             except (ClientError, BotoCoreError) as raised:
                 error = explain(operation, raised)
+                metrics.AWS_ERRORS.labels(operation, error.code).inc()
             certain_no_effect = error.code in THROTTLED or error.code == "ConnectionFailed"
             may_retry = error.retryable and (idempotent or certain_no_effect)
             if not may_retry or attempt == self.settings.max_attempts:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol
 
-from bot import verify
+from bot import metrics, verify
 from bot.engine import Engine, parse_text
 from bot.policy import Policy, Subject
 from bot.render import views
@@ -91,12 +91,15 @@ class Workflow:
             return Reply(views.denied_view(command.permission, decision.explain()))
         if isinstance(command, History):
             records = await self.store.history(command.resource, command.limit)
+            metrics.COMMANDS.labels(command.command_name(), "ok").inc()
             return Reply(views.history_view(records, command.resource), public=command.share)
         if isinstance(command, Undo):
             return await self._undo(request, command)
         if isinstance(command, ChangeCommand):
             return await self._propose(request, command, undo_of)
-        return Reply(await self.engine.read(command), public=getattr(command, "share", False))
+        doc = await self.engine.read(command)
+        metrics.COMMANDS.labels(command.command_name(), "error" if doc.level == "error" else "ok").inc()
+        return Reply(doc, public=getattr(command, "share", False))
 
     async def record_invalid(self, request: Request, problem: Doc) -> None:
         """Input that is not a command ran nothing; the audit log still says who tried what."""
@@ -254,6 +257,7 @@ class Workflow:
             )
         outcome = await self.engine.apply(previewed)
         status = _FINAL_STATUS[outcome.status]
+        metrics.COMMANDS.labels(command.command_name(), status.value.lower()).inc()
         await self.store.transition(
             record.id,
             Status.APPLYING,
@@ -335,6 +339,9 @@ class Workflow:
         **fields: object,
     ) -> ChangeRecord:
         target = plan.target if plan else None
+        metrics.COMMANDS.labels(
+            command.command_name() if command else "(unparsed)", status.value.lower()
+        ).inc()
         return await self.store.add(
             status=status,
             requested_by=request.user_id,

@@ -1,9 +1,12 @@
 """The HTTP server: Slack's events endpoint plus the health endpoints an orchestrator probes."""
 
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 
+from bot import metrics
+from bot.logs import new_request_id
 from bot.runtime import Runtime
 
 EVENTS_PATH = "/slack/events"
@@ -14,8 +17,14 @@ def build_server(app: AsyncApp, runtime: Runtime) -> web.Application:
 
     async def events(request: web.Request) -> web.Response:
         # Bolt verifies the signature and timestamp (401 for forged, unsigned or stale requests).
-        bolt_response = await app.async_dispatch(await to_bolt_request(request))
+        new_request_id()  # carried by every log line of this request, including work after the ack
+        with metrics.timed_ack():
+            bolt_response = await app.async_dispatch(await to_bolt_request(request))
         return await to_aiohttp_response(bolt_response)
+
+    async def metrics_page(_: web.Request) -> web.Response:
+        body = metrics.exposition(await runtime.store.count_pending())
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
@@ -30,4 +39,5 @@ def build_server(app: AsyncApp, runtime: Runtime) -> web.Application:
     server.router.add_post(EVENTS_PATH, events)
     server.router.add_get("/healthz", healthz)
     server.router.add_get("/readyz", readyz)
+    server.router.add_get("/metrics", metrics_page)
     return server

@@ -1,0 +1,84 @@
+"""Structured JSON logs with request IDs, and secrets redacted before anything is written.
+
+Every line is one JSON object (time, level, logger, message, request_id, exception). Slack
+tokens, the signing secret, AWS secret keys and Authorization headers are masked whatever
+logger or library wrote them, so a debug line cannot leak them.
+"""
+
+import contextvars
+import json
+import logging
+import re
+import sys
+import uuid
+from datetime import UTC, datetime
+from typing import TextIO
+
+REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
+
+_PATTERNS = (
+    re.compile(r"xox[abposr]-[A-Za-z0-9-]+"),  # Slack bot/user tokens
+    re.compile(r"xapp-[A-Za-z0-9-]+"),  # Slack app-level tokens
+    re.compile(r"(?P<keep>(?i:authorization)['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+"),
+    re.compile(
+        r"(?P<keep>(?i:aws_secret_access_key|secret_access_key|signing_secret)['\"]?\s*[:=]\s*['\"]?)[^'\"\s,}]+"
+    ),
+    re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),  # AWS access key IDs
+)
+REDACTED = "[redacted]"
+
+
+class Redactor:
+    """Masks known secret shapes plus the exact values of the secrets this process was given."""
+
+    def __init__(self, secrets: list[str] | None = None) -> None:
+        self._secrets = sorted(
+            {secret for secret in secrets or [] if len(secret) >= 6}, key=len, reverse=True
+        )
+
+    def __call__(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        for pattern in _PATTERNS:
+            text = pattern.sub(_mask, text)
+        return text
+
+
+def _mask(match: re.Match[str]) -> str:
+    """Keep the label (`Authorization: `), mask the value."""
+    return (match.groupdict().get("keep") or "") + REDACTED
+
+
+class JsonFormatter(logging.Formatter):
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__()
+        self.redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, object] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": self.redact(record.getMessage()),
+        }
+        request_id = REQUEST_ID.get()
+        if request_id:
+            entry["request_id"] = request_id
+        if record.exc_info:
+            entry["exception"] = self.redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure(level: str = "INFO", secrets: list[str] | None = None, stream: TextIO | None = None) -> None:
+    """JSON lines on stderr (or `stream`) for the whole process: our loggers and every library's."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JsonFormatter(Redactor(secrets)))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+
+
+def new_request_id() -> str:
+    request_id = uuid.uuid4().hex[:16]
+    REQUEST_ID.set(request_id)
+    return request_id
