@@ -1,63 +1,97 @@
-"""Applying a plan: send its requests in order and report exactly what happened.
+"""Applying a plan: send its requests and report exactly what happened.
 
-Every number of an association is accounted for once: either in `succeeded_numbers` or in
-`number_errors` with AWS's code and message. A failure part-way stops the remaining requests and
-says which were sent.
+Every number of an association is accounted for once: in `succeeded_numbers`, or in
+`number_errors` with AWS's code and message (or, for a batch whose request failed outright, the
+request's error). Batches run concurrently, bounded by VOICE_MAX_CONCURRENCY, and report progress.
+Other plans' requests run in order and stop at the first failure.
 """
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.aws_errors import VoiceError
 from bot.models import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
-from bot.results import ErrorInfo, Outcome, Plan
+from bot.results import ApiCall, ErrorInfo, Outcome, Plan
 from bot.voice import VoiceService
+
+Progress = Callable[[int, int], Awaitable[None]]
+"""Called with (numbers done, numbers in all) as batches finish."""
 
 _NUMBER_OPERATIONS = frozenset(
     {"AssociatePhoneNumbersWithVoiceConnectorGroup", "DisassociatePhoneNumbersFromVoiceConnectorGroup"}
 )
 
 
-async def apply_plan(plan: Plan, voice: VoiceService) -> Outcome:
+async def apply_plan(plan: Plan, voice: VoiceService, progress: Progress | None = None) -> Outcome:
+    if plan.calls and plan.calls[0].operation in _NUMBER_OPERATIONS:
+        return await _apply_batches(plan, voice, progress)
+    return await _apply_in_order(plan, voice)
+
+
+async def _apply_in_order(plan: Plan, voice: VoiceService) -> Outcome:
     responses: list[dict[str, Any]] = []
-    succeeded: list[str] = []
-    number_errors: list[PhoneNumberError] = []
     created: VoiceConnector | VoiceConnectorGroup | None = None
     reconciled = False
     for call in plan.calls:
         try:
             response = await voice.apply(call.operation, call.region, call.params)
         except VoiceError as error:
-            status = "partial" if responses else "failed"
             return Outcome(
                 plan=plan,
-                status=status,
-                succeeded_numbers=succeeded,
-                number_errors=number_errors,
+                status="partial" if responses else "failed",
                 error=ErrorInfo.of(error),
                 responses=responses,
             )
         responses.append(response)
-        if call.operation in _NUMBER_OPERATIONS:
-            errors = [
-                PhoneNumberError.model_validate(item) for item in response.get("PhoneNumberErrors") or []
-            ]
-            failed = {error.phone_number_id for error in errors}
-            succeeded += [number for number in call.params["E164PhoneNumbers"] if number not in failed]
-            number_errors += errors
         if "VoiceConnector" in response:
             created = VoiceConnector.model_validate(response["VoiceConnector"])
         if "VoiceConnectorGroup" in response:
             created = VoiceConnectorGroup.model_validate(response["VoiceConnectorGroup"])
         reconciled = reconciled or bool(response.get("Reconciled"))
-    status = "applied"
-    if number_errors:
-        status = "partial" if succeeded else "failed"
+    return Outcome(plan=plan, status="applied", created=created, reconciled=reconciled, responses=responses)
+
+
+async def _apply_batches(plan: Plan, voice: VoiceService, progress: Progress | None) -> Outcome:
+    total = sum(len(call.params["E164PhoneNumbers"]) for call in plan.calls)
+    limit = asyncio.Semaphore(voice.settings.max_concurrency)
+    done = 0
+    failures: list[VoiceError] = []
+
+    async def send(call: ApiCall) -> tuple[list[str], list[PhoneNumberError]]:
+        nonlocal done
+        numbers: list[str] = call.params["E164PhoneNumbers"]
+        async with limit:
+            try:
+                response = await voice.apply(call.operation, call.region, call.params)
+                errors = [
+                    PhoneNumberError.model_validate(item) for item in response.get("PhoneNumberErrors") or []
+                ]
+            except VoiceError as error:
+                failures.append(error)
+                errors = [_batch_error(number, error) for number in numbers]
+        failed = {error.phone_number_id for error in errors}
+        done += len(numbers)
+        if progress is not None:
+            await progress(done, total)
+        return [number for number in numbers if number not in failed], errors
+
+    results = await asyncio.gather(*(send(call) for call in plan.calls))
+    succeeded = [number for ok, _ in results for number in ok]
+    number_errors = [error for _, errors in results for error in errors]
+    status = "applied" if not number_errors else ("partial" if succeeded else "failed")
     return Outcome(
         plan=plan,
         status=status,
         succeeded_numbers=succeeded,
         number_errors=number_errors,
-        created=created,
-        reconciled=reconciled,
-        responses=responses,
+        error=ErrorInfo.of(failures[0]) if failures else None,
     )
+
+
+def _batch_error(number: str, error: VoiceError) -> PhoneNumberError:
+    """A number whose whole request failed; says whether AWS may have acted on it anyway."""
+    message = error.message
+    if error.maybe_applied:
+        message += " (the request may have been applied: check this number's association)"
+    return PhoneNumberError(phone_number_id=number, error_code=error.code, error_message=message)

@@ -9,8 +9,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 
+from bot.changes import Progress
 from bot.render.doc import Doc
 from bot.render.terminal import to_text
+from bot.results import Plan
+from bot.store import ChangeRecord
 from bot.workflow import Request, Workflow
 
 Confirm = Callable[[str], bool]
@@ -28,6 +31,12 @@ class Console:
     def show(self, doc: Doc) -> None:
         self.write(to_text(doc))
 
+    def _progress(self, record: ChangeRecord, plan: Plan) -> Progress:
+        async def report(done: int, total: int) -> None:
+            self.write(f"  {done:,} of {total:,} numbers sent")
+
+        return report
+
     async def run(self, text: str) -> bool:
         """Run one command line; False when it failed or was not applied, so scripts can stop."""
         request = Request(user_id=self.user_id, channel_id="console", text=text, surface="console")
@@ -39,7 +48,7 @@ class Console:
             cancelled = await self.workflow.cancel(reply.change_id, request)
             self.show(cancelled.doc)
             return False
-        result = await self.workflow.confirm(reply.change_id, replace(request, text=""))
+        result = await self.workflow.confirm(reply.change_id, replace(request, text=""), self._progress)
         self.show(result.doc)
         return result.doc.level == "success"
 

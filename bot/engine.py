@@ -7,7 +7,7 @@ does lives here once.
 from dataclasses import dataclass
 
 from bot.aws_errors import VoiceError
-from bot.changes import apply_plan
+from bot.changes import Progress, apply_plan
 from bot.plans import NothingToDo, make_plan
 from bot.reads import run_read
 from bot.render import views
@@ -60,5 +60,5 @@ class Engine:
                 None, views.error_view(ErrorInfo.of(error), f"Could not plan /voice {command.command_name()}")
             )
 
-    async def apply(self, plan: Plan) -> Outcome:
-        return await apply_plan(plan, self.voice)
+    async def apply(self, plan: Plan, progress: Progress | None = None) -> Outcome:
+        return await apply_plan(plan, self.voice, progress)

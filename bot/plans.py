@@ -118,16 +118,23 @@ async def _numbers(command: Any, voice: VoiceService, ids: dict[str, str], locat
     associating = isinstance(command, NumbersAssociate)
     moves = [_move(number, records.get(number), target, associating, command) for number in command.numbers]
     warnings = _number_warnings(moves, associating)
-    call = ApiCall(
-        operation=command.operation,
-        region=target.region,
-        params=command.api_params(Resolved(ids, target.region)),
-    )
+    if associating and all(move.note == "already associated with this group" for move in moves):
+        raise NothingToDo(f"Every number given is already associated with {_describe(target)}.")
+    params = command.api_params(Resolved(ids, target.region))
+    size = voice.settings.batch_size
+    calls = [
+        ApiCall(
+            operation=command.operation,
+            region=target.region,
+            params={**params, "E164PhoneNumbers": params["E164PhoneNumbers"][start : start + size]},
+        )
+        for start in range(0, len(command.numbers), size)
+    ]
     verb = "Associate" if associating else "Disassociate"
     preposition = "with" if associating else "from"
     return _plan(
         f"{verb} {len(command.numbers)} number(s) {preposition} group {_describe(target)}",
-        [call],
+        calls,
         target=target,
         moves=moves,
         warnings=warnings,

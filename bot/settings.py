@@ -29,6 +29,9 @@ class AwsSettings(BaseSettings):
     read_timeout: float = Field(default=20.0, gt=0, validation_alias="VOICE_READ_TIMEOUT")
     max_attempts: int = Field(default=6, ge=1, le=20, validation_alias="VOICE_MAX_ATTEMPTS")
     max_concurrency: int = Field(default=10, ge=1, le=100, validation_alias="VOICE_MAX_CONCURRENCY")
+    max_throttle_seconds: float = Field(default=120.0, gt=0, validation_alias="VOICE_MAX_THROTTLE_SECONDS")
+    # AWS documents no maximum for E164PhoneNumbers; batches keep each request small and retryable.
+    batch_size: int = Field(default=100, ge=1, le=1000, validation_alias="VOICE_BATCH_SIZE")
 
     @field_validator("voice_regions", mode="before")
     @classmethod

@@ -32,6 +32,7 @@ from bot.models import (
     VoiceConnectorGroup,
 )
 from bot.settings import AwsSettings
+from bot.throttle import ThrottleGate
 from commands import Reference
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ class VoiceService:
         self._clients: dict[str, Any] = {}
         self._client_lock = asyncio.Lock()
         self._retry_base_delay = retry_base_delay
+        self._gates: dict[str, ThrottleGate] = {}
         self._config = AioConfig(
             connect_timeout=settings.connect_timeout,
             read_timeout=settings.read_timeout,
@@ -110,34 +112,39 @@ class VoiceService:
     ) -> Any:
         """One API call with our retry policy; raises VoiceError with the AWS code and message.
 
-        `idempotent=False` (creates) resends only when AWS certainly did nothing with the request.
+        429s are retried (for creates too: AWS did nothing) behind the region's shared gate, for up
+        to `max_throttle_seconds`; other retryable failures up to `max_attempts` times, and for
+        creates (`idempotent=False`) only when the request certainly never reached AWS.
         """
         client = await self._client(region)
         method = getattr(client, xform_name(operation))
-        for attempt in range(1, self.settings.max_attempts + 1):
+        gate = self._gates.setdefault(region, ThrottleGate(self._retry_base_delay))
+        loop = asyncio.get_running_loop()
+        first_throttled: float | None = None
+        failures = 0
+        while True:
+            await gate.wait()
             try:
                 with metrics.AWS_CALLS.labels(operation).time():
                     response = await method(**params)
+                gate.succeeded()
                 response.pop("ResponseMetadata", None)
                 return response
             except (ClientError, BotoCoreError) as raised:
                 error = explain(operation, raised)
                 metrics.AWS_ERRORS.labels(operation, error.code).inc()
-            certain_no_effect = error.code in THROTTLED or error.code == "ConnectionFailed"
-            may_retry = error.retryable and (idempotent or certain_no_effect)
-            if not may_retry or attempt == self.settings.max_attempts:
+            if error.code in THROTTLED:
+                first_throttled = first_throttled or loop.time()
+                if loop.time() - first_throttled > self.settings.max_throttle_seconds:
+                    raise error
+                gate.throttled()
+                continue
+            failures += 1
+            may_retry = error.retryable and (idempotent or error.code == "ConnectionFailed")
+            if not may_retry or failures >= self.settings.max_attempts:
                 raise error
-            delay = random.uniform(0, min(10.0, self._retry_base_delay * 2**attempt))
-            log.warning(
-                "retrying %s in %s after %s (attempt %d of %d)",
-                operation,
-                region,
-                error.code,
-                attempt,
-                self.settings.max_attempts,
-            )
-            await asyncio.sleep(delay)
-        raise AssertionError("unreachable: the loop returns or raises")
+            log.warning("retrying %s in %s after %s (failure %d)", operation, region, error.code, failures)
+            await asyncio.sleep(random.uniform(0, min(10.0, self._retry_base_delay * 2**failures)))
 
     async def _pages(
         self, region: str, operation: str, key: str, params: dict[str, Any] | None = None

@@ -10,11 +10,13 @@ import logging
 import os
 import socket
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol
 
 from bot import metrics, verify
+from bot.changes import Progress
 from bot.engine import Engine, parse_text
 from bot.policy import Policy, Subject
 from bot.render import views
@@ -58,6 +60,10 @@ class Reply:
     public: bool = False
     change_id: str | None = None
     announce: bool = False
+
+
+ProgressFactory = Callable[[ChangeRecord, Plan], Progress]
+"""Makes the progress reporter for one change being applied in several requests."""
 
 
 class Announcer(Protocol):
@@ -178,7 +184,8 @@ class Workflow:
 
     # Confirmation --------------------------------------------------------------------------
 
-    async def confirm(self, change_id: str, actor: Request) -> Reply:
+    async def confirm(self, change_id: str, actor: Request, progress: ProgressFactory | None = None) -> Reply:
+        """Apply a previewed change for `actor`; `progress` makes a progress reporter for bulk changes."""
         record = await self.store.get(change_id)
         if record is None:
             return Reply(_notice("warning", f"No change has the ID {change_id}."))
@@ -217,7 +224,7 @@ class Workflow:
         self._applying.add(change_id)
         self._idle.clear()
         try:
-            return await self._apply(record, actor)
+            return await self._apply(record, actor, progress)
         finally:
             self._applying.discard(change_id)
             if not self._applying:
@@ -232,7 +239,7 @@ class Workflow:
             await asyncio.wait_for(self._idle.wait(), grace_seconds)
         return set(self._applying)
 
-    async def _apply(self, record: ChangeRecord, actor: Request) -> Reply:
+    async def _apply(self, record: ChangeRecord, actor: Request, progress: ProgressFactory | None) -> Reply:
         assert record.plan is not None
         previewed = Plan.model_validate(record.plan)
         command = parse(record.command_text)
@@ -255,7 +262,8 @@ class Workflow:
             return Reply(
                 Doc(doc.title, doc.parts + renewed.doc.parts), public=True, change_id=renewed.change_id
             )
-        outcome = await self.engine.apply(previewed)
+        reporter = progress(record, previewed) if progress and len(previewed.calls) > 1 else None
+        outcome = await self.engine.apply(previewed, reporter)
         status = _FINAL_STATUS[outcome.status]
         metrics.COMMANDS.labels(command.command_name(), status.value.lower()).inc()
         await self.store.transition(

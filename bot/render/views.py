@@ -311,7 +311,18 @@ def plan_view(plan: Plan, *, dry_run: bool = False) -> Doc:
         rows = tuple((move.number, move.current or "-", move.note or "") for move in plan.moves)
         parts.append(Table("Numbers", ("Number", "Now associated with", "Note"), rows, "numbers.csv"))
     parts.extend(Notice("warning", warning) for warning in plan.warnings)
-    for call in plan.calls:
+    if len(plan.calls) > 1:
+        first = plan.calls[0]
+        size = len(first.params.get("E164PhoneNumbers", []))
+        parts.append(
+            Paragraph(
+                (
+                    f"Sends {len(plan.calls)} {first.operation} requests to {first.region}, "
+                    f"{size} numbers each.",
+                )
+            )
+        )
+    for call in plan.calls[:1]:
         body = json.dumps(call.params, separators=(", ", ": "))
         if len(body) > 500:
             body = body[:500] + "…"

@@ -21,6 +21,7 @@ from bot.engine import parse_text
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Fields
 from bot.slack.delivery import Conversation, Delivery
+from bot.slack.progress import progress_in
 from bot.slack.usergroups import UsergroupCache
 from bot.store import ChangeRecord
 from bot.workflow import APPLY_ACTION, CANCEL_ACTION, Reply, Request, Workflow
@@ -125,7 +126,10 @@ def build_app(
         message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
         reference = {"channel": channel_id, "ts": str(message_ts)} if message_ts else None
         request = await request_of(user_id, channel_id, "", reference)
-        reply = await (workflow.confirm(change_id, request) if apply else workflow.cancel(change_id, request))
+        if apply:
+            reply = await workflow.confirm(change_id, request, progress_in(client, channel_id))
+        else:
+            reply = await workflow.cancel(change_id, request)
         await deliver(reply, Conversation(user_id, channel_id, respond), replace_original=True)
 
     @app.action(APPLY_ACTION)

@@ -1,0 +1,33 @@
+"""A shared back-off gate per region: when AWS answers 429, every caller pauses, not only the one told.
+
+Without it, concurrent batches keep hammering an API that is already refusing them, and each
+retry is itself throttled. Delays grow while 429s keep coming and reset on the first success;
+a random factor keeps replicas and workers from retrying in lockstep.
+"""
+
+import asyncio
+import random
+
+
+class ThrottleGate:
+    def __init__(self, base_delay: float, max_delay: float = 5.0) -> None:
+        self._base = base_delay
+        self._max = max_delay
+        self._open_at = 0.0
+        self._streak = 0
+
+    async def wait(self) -> None:
+        """Return when calls may go out again."""
+        loop = asyncio.get_running_loop()
+        # A loop, not an Event: another 429 may push the opening time back while we sleep.
+        while (delay := self._open_at - loop.time()) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(delay)
+
+    def throttled(self) -> None:
+        """AWS said 429: close the gate for a while (longer the more 429s in a row)."""
+        self._streak += 1
+        delay = min(self._max, self._base * 2 ** min(self._streak - 1, 16)) * random.uniform(0.5, 1.0)
+        self._open_at = max(self._open_at, asyncio.get_running_loop().time() + delay)
+
+    def succeeded(self) -> None:
+        self._streak = 0

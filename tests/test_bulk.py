@@ -1,0 +1,79 @@
+"""Bulk associations: batched, throttled by AWS, progress in one updated message, every number once."""
+
+import csv
+import io
+from collections import Counter
+
+import pytest
+
+from bot.sandbox.inventory import inventory_numbers
+from bot.workflow import APPLY_ACTION
+from tests.bot_harness import HarnessFactory
+from tests.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
+from tests.test_slack_app import button_value, text_of
+
+GROUP = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
+
+
+async def test_bulk_association_under_throttling_accounts_for_every_number_once(
+    bot_factory: HarnessFactory, sandbox_factory: SandboxFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VOICE_BATCH_SIZE", "50")
+    aws = await sandbox_factory(inventory_size=1500, faults={"throttle_rps": 20})
+    bot = await bot_factory(aws=aws)
+    good = list(inventory_numbers(1500)[:1200])
+    unknown = [f"+1999555{index:04d}" for index in range(40)]
+    numbers = good + unknown
+    pasted = "\n".join(", ".join(numbers[i : i + 10]) for i in range(0, len(numbers), 10))
+
+    posted = await bot.command(f"numbers associate pstn-failover\n{pasted}")
+    await posted.wait()
+    preview = bot.standin.stored_message(posted.response_name)
+    assert "Sends 25 AssociatePhoneNumbersWithVoiceConnectorGroup requests" in text_of(preview)
+    click = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)
+    [result] = await click.wait()
+    assert "1200 of 1240" in text_of(result) and "NotFound (40)" in text_of(result)
+
+    # AWS throttled us, we retried, and each number was sent in exactly one accepted request.
+    requests = [
+        r for r in recorded_requests(aws) if r["operation"] == "AssociatePhoneNumbersWithVoiceConnectorGroup"
+    ]
+    assert len(requests) > 25
+    async with voice_client(aws) as voice:
+        listed: list[str] = []
+        token = None
+        while True:
+            page = await voice.list_phone_numbers(
+                FilterName="VoiceConnectorGroupId",
+                FilterValue=GROUP,
+                MaxResults=100,
+                **({"NextToken": token} if token else {}),
+            )
+            listed += [number["E164PhoneNumber"] for number in page["PhoneNumbers"]]
+            token = page.get("NextToken")
+            if not token:
+                break
+    assert sorted(listed) == sorted(good)
+
+    # The report: successes as a file, failures in the message, nothing twice.
+    await bot.standin.wait_until(
+        lambda: any(
+            f.filename == "succeeded.csv" and f.channel_id == "C0OPS" and f.completed
+            for f in bot.standin.uploaded_files()
+        ),
+        "the successes file",
+    )
+    [file] = [
+        f for f in bot.standin.uploaded_files() if f.filename == "succeeded.csv" and f.channel_id == "C0OPS"
+    ]
+    assert file.content is not None
+    rows = [row[0] for row in list(csv.reader(io.StringIO(file.content.decode())))[1:]]
+    assert Counter(rows) == Counter(good)
+
+    # Progress: one message, posted once and updated, ending at the total.
+    progress = [c for c in bot.standin.calls("chat.postMessage") if "Applying change" in text_of(c.args)]
+    assert len(progress) == 1
+    updates = bot.standin.calls("chat.update")
+    assert updates and all(update.args["ts"] == progress[0].response["ts"] for update in updates)
+    assert "1,240 of 1,240 numbers sent" in text_of(updates[-1].args)
+    bot.assert_every_message_valid()
