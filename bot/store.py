@@ -6,16 +6,21 @@ status='PLANNED'`. Whichever replica's update touches the row applies the change
 click, retry or replica sees zero rows and reports who got there first.
 """
 
+import functools
 import secrets
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, overload
+from typing import Any, ParamSpec, TypeVar, overload
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select, text, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 SCHEMA_VERSION = 1
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: IDs are read aloud on bridges
@@ -98,6 +103,23 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)
 
 
+class StoreUnavailable(Exception):
+    """The audit store cannot be reached or written: the workflow changes nothing without it."""
+
+
+def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
+    """Turn database and connection failures into StoreUnavailable, naming the operation."""
+
+    @functools.wraps(method)
+    async def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return await method(*args, **kwargs)
+        except (SQLAlchemyError, OSError) as error:
+            raise StoreUnavailable(f"{method.__name__}: {type(error).__name__}") from error
+
+    return guarded
+
+
 class ClaimRefused(Exception):
     """Someone else already applied, cancelled or expired this change: `status` says which."""
 
@@ -114,6 +136,7 @@ class Store:
         self.engine: AsyncEngine = create_async_engine(url, **options)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
 
+    @_guarded
     async def migrate(self) -> None:
         """Create or upgrade the schema; safe to run from several replicas at once."""
         if self.engine.url.get_backend_name() == "sqlite":
@@ -131,6 +154,7 @@ class Store:
             if await session.get(SchemaVersion, SCHEMA_VERSION) is None:
                 session.add(SchemaVersion(version=SCHEMA_VERSION, applied_at=now()))
 
+    @_guarded
     async def ping(self) -> None:
         async with self.engine.connect() as connection:
             await connection.execute(select(1))
@@ -138,6 +162,7 @@ class Store:
     async def close(self) -> None:
         await self.engine.dispose()
 
+    @_guarded
     async def add(self, **fields: Any) -> ChangeRecord:
         moment = now()
         record = ChangeRecord(id=new_change_id(), created_at=moment, updated_at=moment, **fields)
@@ -145,16 +170,19 @@ class Store:
             session.add(record)
         return record
 
+    @_guarded
     async def get(self, change_id: str) -> ChangeRecord | None:
         async with self._sessions() as session:
             return _normalise(await session.get(ChangeRecord, change_id))
 
+    @_guarded
     async def update(self, change_id: str, **fields: Any) -> None:
         async with self._sessions.begin() as session:
             await session.execute(
                 update(ChangeRecord).where(ChangeRecord.id == change_id).values(updated_at=now(), **fields)
             )
 
+    @_guarded
     async def claim(
         self, change_id: str, *, applied_by: str, claimed_by: str, approver: str | None = None
     ) -> ChangeRecord:
@@ -184,6 +212,7 @@ class Store:
             raise ClaimRefused(record)
         return record
 
+    @_guarded
     async def transition(self, change_id: str, from_status: Status, to_status: Status, **fields: Any) -> bool:
         """Move a change between states only if it is still in `from_status`."""
         async with self._sessions.begin() as session:
@@ -194,11 +223,13 @@ class Store:
             )
         return getattr(result, "rowcount", 0) == 1
 
+    @_guarded
     async def with_status(self, status: Status) -> Sequence[ChangeRecord]:
         async with self._sessions() as session:
             rows = await session.scalars(select(ChangeRecord).where(ChangeRecord.status == status))
             return [_normalise(row) for row in rows]
 
+    @_guarded
     async def count_pending(self) -> int:
         async with self._sessions() as session:
             count = await session.scalar(
@@ -206,6 +237,7 @@ class Store:
             )
             return int(count or 0)
 
+    @_guarded
     async def history(self, resource: str | None = None, limit: int = 20) -> Sequence[ChangeRecord]:
         """Newest first; `resource` matches a target's ID or name."""
         query = select(ChangeRecord).order_by(ChangeRecord.created_at.desc()).limit(limit)

@@ -10,7 +10,7 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol
@@ -22,7 +22,7 @@ from bot.policy import Policy, Subject
 from bot.render import views
 from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.results import Outcome, Plan
-from bot.store import ChangeRecord, ClaimRefused, Status, Store, expiry, now
+from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
 from bot.undo import CannotUndo, inverse_command
 from commands import ChangeCommand, Command, UsageError, parse
 from commands.audit import History, Undo
@@ -84,7 +84,11 @@ class Workflow:
 
     # Requests ------------------------------------------------------------------------------
 
-    async def handle(self, request: Request, *, undo_of: str | None = None) -> Reply:
+    async def handle(self, request: Request) -> Reply:
+        """Answer one request; without the audit store nothing is changed, and the person is told so."""
+        return await _unless_store_down(self._handle(request))
+
+    async def _handle(self, request: Request, *, undo_of: str | None = None) -> Reply:
         parsed = parse_text(request.text)
         if parsed.command is None:
             assert parsed.problem is not None
@@ -109,7 +113,10 @@ class Workflow:
 
     async def record_invalid(self, request: Request, problem: Doc) -> None:
         """Input that is not a command ran nothing; the audit log still says who tried what."""
-        await self._record(request, Status.INVALID, error=problem.title)
+        try:
+            await self._record(request, Status.INVALID, error=problem.title)
+        except StoreUnavailable as error:
+            log.error("could not record invalid input from %s: %s", request.user_id, error)
 
     async def _undo(self, request: Request, command: Undo) -> Reply:
         record = await self.store.get(command.change_id)
@@ -119,7 +126,7 @@ class Workflow:
             text = inverse_command(record.command_text, Outcome.model_validate(record.result))
         except (CannotUndo, UsageError) as reason:
             return Reply(_notice("warning", f"Cannot undo {command.change_id}: {reason}"))
-        return await self.handle(replace(request, text=text), undo_of=record.id)
+        return await self._handle(replace(request, text=text), undo_of=record.id)
 
     async def _propose(self, request: Request, command: ChangeCommand, undo_of: str | None) -> Reply:
         needs_approval, needs_reason, needs_incident = self.policy.needs(command.permission)
@@ -186,6 +193,9 @@ class Workflow:
 
     async def confirm(self, change_id: str, actor: Request, progress: ProgressFactory | None = None) -> Reply:
         """Apply a previewed change for `actor`; `progress` makes a progress reporter for bulk changes."""
+        return await _unless_store_down(self._confirm(change_id, actor, progress))
+
+    async def _confirm(self, change_id: str, actor: Request, progress: ProgressFactory | None) -> Reply:
         record = await self.store.get(change_id)
         if record is None:
             return Reply(_notice("warning", f"No change has the ID {change_id}."))
@@ -266,21 +276,35 @@ class Workflow:
         outcome = await self.engine.apply(previewed, reporter)
         status = _FINAL_STATUS[outcome.status]
         metrics.COMMANDS.labels(command.command_name(), status.value.lower()).inc()
-        await self.store.transition(
-            record.id,
-            Status.APPLYING,
-            status,
-            result=outcome.model_dump(mode="json"),
-            after=[change.after for change in previewed.changes] or None,
-            error=outcome.error.message if outcome.error else None,
-        )
-        final = await self.store.get(record.id)
-        assert final is not None
+        try:
+            await self.store.transition(
+                record.id,
+                Status.APPLYING,
+                status,
+                result=outcome.model_dump(mode="json"),
+                after=[change.after for change in previewed.changes] or None,
+                error=outcome.error.message if outcome.error else None,
+            )
+            final = await self.store.get(record.id) or record
+        except StoreUnavailable:
+            log.exception("change %s ended %s but could not be recorded", record.id, status)
+            doc = views.outcome_view(outcome).plus(
+                Fields(_record_fields(record)),
+                Notice(
+                    "warning",
+                    "The audit store could not record this result: the change stays APPLYING there "
+                    "and is read back and settled when the store is reachable again.",
+                ),
+            )
+            return Reply(doc, public=True)
         doc = views.outcome_view(outcome).plus(Fields(_record_fields(final)))
         await self._announce(doc, final)
         return Reply(doc, public=True, announce=True)
 
     async def cancel(self, change_id: str, actor: Request) -> Reply:
+        return await _unless_store_down(self._cancel(change_id, actor))
+
+    async def _cancel(self, change_id: str, actor: Request) -> Reply:
         record = await self.store.get(change_id)
         if record is None:
             return Reply(_notice("warning", f"No change has the ID {change_id}."))
@@ -375,6 +399,18 @@ class Workflow:
             await self.announcer.announce(doc, record)
         except Exception:  # a failed notification must not undo or hide the change
             log.exception("could not announce change %s", record.id)
+
+
+async def _unless_store_down(work: Awaitable[Reply]) -> Reply:
+    try:
+        return await work
+    except StoreUnavailable as error:
+        log.error("audit store unavailable: %s", error)
+        text = (
+            "Switchboard cannot reach its audit store, so it did not run this: nothing was changed. "
+            "Try again shortly; operators: check DATABASE_URL and /readyz."
+        )
+        return Reply(Doc("Not run: the audit store is unavailable", (Notice("error", text),), level="error"))
 
 
 def _differs(previewed: Plan, current: Plan) -> bool:

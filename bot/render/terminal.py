@@ -53,8 +53,8 @@ def _part(part: Part) -> list[str]:
             return [f"  {c.field}: {c.before or '(none)'} → {c.after or '(none)'}" for c in changes]
         case Notice(level, text):
             return [f"[{_MARKS[level]}] {text}"]
-        case Buttons(buttons):
-            return ["Actions: " + ", ".join(button.label for button in buttons)]
+        case Buttons():
+            return []  # a terminal confirms at a prompt instead
         case Divider():
             return ["-" * 40]
 
