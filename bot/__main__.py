@@ -55,11 +55,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 async def _console(args: argparse.Namespace) -> int:
-    from bot.console import Console, interactive, prompt_confirm
+    from bot.console import Console, LocalFiles, interactive, prompt_confirm
     from bot.runtime import open_runtime
 
     async with open_runtime(force_sandbox=args.sandbox) as runtime:
         confirm = (lambda _question: True) if args.yes else prompt_confirm
+        runtime.workflow.files = LocalFiles()
         for settled in await runtime.workflow.reconcile():
             print(settled.title)
         console = Console(runtime.workflow, user_id=args.user, confirm=confirm)

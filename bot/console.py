@@ -8,13 +8,14 @@ import asyncio
 import sys
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 from bot.changes import Progress
 from bot.render.doc import Doc
 from bot.render.terminal import to_text
 from bot.results import Plan
 from bot.store import ChangeRecord
-from bot.workflow import Request, Workflow
+from bot.workflow import FileUnavailable, Request, Workflow
 
 Confirm = Callable[[str], bool]
 
@@ -74,3 +75,18 @@ async def interactive(console: Console) -> None:
             return
         if line.strip():
             await console.run(line)
+
+
+class LocalFiles:
+    """`--file` in the console: a path on this machine."""
+
+    async def read(self, reference: str) -> tuple[str, bytes]:
+        try:
+            return await asyncio.to_thread(_read, reference)
+        except OSError as error:
+            raise FileUnavailable(f"{reference}: {error.strerror}") from error
+
+
+def _read(reference: str) -> tuple[str, bytes]:
+    path = Path(reference).expanduser()
+    return path.name, path.read_bytes()

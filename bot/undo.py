@@ -4,19 +4,15 @@ import shlex
 
 from bot.models import Origination, Proxy
 from bot.results import Outcome, Plan
-from commands import ChangeCommand, parse
 
 
 class CannotUndo(Exception):
     """This change has no safe automatic inverse; the message says what to do instead."""
 
 
-def inverse_command(command_text: str, outcome: Outcome) -> str:
-    command = parse(command_text)
-    if not isinstance(command, ChangeCommand):
-        raise CannotUndo("only changes can be undone")
+def inverse_command(words: str, outcome: Outcome) -> str:
+    """`words` names the recorded command (`origination set`); the outcome has its plan and results."""
     plan = outcome.plan
-    words = " ".join(command.words)
     target = plan.target.id if plan.target else None
     if words in ("origination set", "origination enable", "origination disable", "origination clear"):
         return _restore_origination(target, plan)

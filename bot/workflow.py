@@ -24,8 +24,9 @@ from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
 from bot.undo import CannotUndo, inverse_command
-from commands import ChangeCommand, Command, UsageError, parse
+from commands import ChangeCommand, Command, UsageError, find
 from commands.audit import History, Undo
+from commands.numbers import NumbersChange, numbers_in_file
 
 log = logging.getLogger(__name__)
 
@@ -66,15 +67,31 @@ ProgressFactory = Callable[[ChangeRecord, Plan], Progress]
 """Makes the progress reporter for one change being applied in several requests."""
 
 
+class FileUnavailable(Exception):
+    """A referenced file cannot be read; the message says why, for the person who named it."""
+
+
+class FileSource(Protocol):
+    """Where `--file` points: Slack's files on Slack, the local disk in the console."""
+
+    async def read(self, reference: str) -> tuple[str, bytes]: ...
+
+
 class Announcer(Protocol):
     async def announce(self, doc: Doc, record: ChangeRecord) -> None: ...
 
 
 class Workflow:
     def __init__(
-        self, engine: Engine, store: Store, policy: Policy, announcer: Announcer | None = None
+        self,
+        engine: Engine,
+        store: Store,
+        policy: Policy,
+        announcer: Announcer | None = None,
+        files: FileSource | None = None,
     ) -> None:
         self.engine = engine
+        self.files = files
         self.store = store
         self.policy = policy
         self.announcer = announcer
@@ -123,8 +140,9 @@ class Workflow:
         if record is None or record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
             return Reply(_notice("warning", f"No applied change has the ID {command.change_id}."))
         try:
-            text = inverse_command(record.command_text, Outcome.model_validate(record.result))
-        except (CannotUndo, UsageError) as reason:
+            name = str((record.command or {}).get("words", ""))
+            text = inverse_command(name, Outcome.model_validate(record.result))
+        except CannotUndo as reason:
             return Reply(_notice("warning", f"Cannot undo {command.change_id}: {reason}"))
         return await self._handle(replace(request, text=text), undo_of=record.id)
 
@@ -145,6 +163,12 @@ class Workflow:
                 problem, usage=command.usage(), example=command.examples[0] if command.examples else None
             )
             return Reply(views.usage_error_view(error))
+        if isinstance(command, NumbersChange) and command.file is not None:
+            loaded = await self._numbers_from_file(command.file)
+            if isinstance(loaded, Doc):
+                await self._record(request, Status.INVALID, command=command, error=loaded.title)
+                return Reply(loaded)
+            command = command.with_file_numbers(loaded)
         planned = await self.engine.plan(command, request.text)
         if planned.plan is None:
             assert planned.problem is not None
@@ -252,8 +276,7 @@ class Workflow:
     async def _apply(self, record: ChangeRecord, actor: Request, progress: ProgressFactory | None) -> Reply:
         assert record.plan is not None
         previewed = Plan.model_validate(record.plan)
-        command = parse(record.command_text)
-        assert isinstance(command, ChangeCommand)
+        command = _stored_command(record)
         current = await self.engine.plan(command, record.command_text)
         if current.plan is None or _differs(previewed, current.plan):
             reason = "the state changed since the preview"
@@ -380,7 +403,9 @@ class Workflow:
             surface=request.surface,
             channel_id=request.channel_id,
             command_text=request.text,
-            command={"name": command.command_name(), **command.model_dump(mode="json")} if command else None,
+            command={"words": command.command_name(), "fields": command.model_dump(mode="json")}
+            if command
+            else None,
             permission=command.permission if command else None,
             target_kind=target.kind if target else None,
             target_id=target.id if target else None,
@@ -391,6 +416,26 @@ class Workflow:
             incident=getattr(command, "incident", None),
             **fields,
         )
+
+    async def _numbers_from_file(self, reference: str) -> list[str] | Doc:
+        """The numbers in a shared file, or a Doc saying why they cannot be used (nothing is planned)."""
+        if self.files is None:
+            return _notice("error", "Files cannot be read here.")
+        try:
+            name, content = await self.files.read(reference)
+        except FileUnavailable as error:
+            return _notice("error", f"Cannot read the file: {error}")
+        numbers, problems = numbers_in_file(content.decode("utf-8-sig", errors="replace"))
+        if problems:
+            shown = "; ".join(problems[:20]) + (
+                f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
+            )
+            return _notice(
+                "error", f"{name} has {len(problems)} problem(s), so nothing was planned: {shown}."
+            )
+        if not numbers:
+            return _notice("error", f"{name} holds no phone numbers.")
+        return numbers
 
     async def _announce(self, doc: Doc, record: ChangeRecord) -> None:
         if self.announcer is None:
@@ -411,6 +456,16 @@ async def _unless_store_down(work: Awaitable[Reply]) -> Reply:
             "Try again shortly; operators: check DATABASE_URL and /readyz."
         )
         return Reply(Doc("Not run: the audit store is unavailable", (Notice("error", text),), level="error"))
+
+
+def _stored_command(record: ChangeRecord) -> ChangeCommand:
+    """The command as validated when it was previewed (file contents included), not re-parsed text."""
+    stored = record.command or {}
+    command_class = find(tuple(str(stored.get("words", "")).split()))
+    command = command_class.model_validate(stored.get("fields") or {}) if command_class else None
+    if not isinstance(command, ChangeCommand):
+        raise TypeError(f"change {record.id} has no stored change command")
+    return command
 
 
 def _differs(previewed: Plan, current: Plan) -> bool:

@@ -1,13 +1,15 @@
 """Phone numbers: list, associate with a group, disassociate from it."""
 
+import csv
+import io
 import re
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import AfterValidator, Field, model_validator
 
 from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
 from commands.group import GROUP
-from commands.types import E164Number, Name
+from commands.types import E164Number, Name, normalise_e164
 
 _SEPARATORS = re.compile(r"[,;\s]+")
 _NANP_DIGITS = 10
@@ -49,33 +51,89 @@ def _unique(numbers: list[str]) -> list[str]:
     return list(dict.fromkeys(numbers))
 
 
-UniqueNumbers = Annotated[list[E164Number], Field(min_length=1), AfterValidator(_unique)]
+UniqueNumbers = Annotated[list[E164Number], AfterValidator(_unique)]
+MAX_FILE_ROWS = 50_000
+_FILE_ID = re.compile(r"(?<![A-Z0-9])F[A-Z0-9]{8,}(?![A-Z0-9])")
+
+
+def slack_file_id(reference: str) -> str | None:
+    """The Slack file ID in a file link (`…/files/U…/F07ABCDEF/numbers.csv`) or given bare."""
+    match = _FILE_ID.search(reference)
+    return match.group(0) if match else None
+
+
+def numbers_in_file(text: str) -> tuple[list[str], list[str]]:
+    """Phone numbers from an uploaded text or CSV file: (numbers in E.164, problems by line).
+
+    Each row's first cell with seven or more digits is its number, so CSV exports with other
+    columns work; a first row without one is a header. Every other row must hold a number.
+    """
+    numbers: list[str] = []
+    problems: list[str] = []
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) > MAX_FILE_ROWS:
+        return [], [f"the file has {len(rows):,} rows; at most {MAX_FILE_ROWS:,} numbers at a time"]
+    for line, row in enumerate(rows, start=1):
+        cells = [cell.strip() for cell in row if cell.strip()]
+        number = next((cell for cell in cells if _digits(cell) >= 7), None)
+        if number is None:
+            if cells and line > 1:
+                problems.append(f"line {line}: no phone number in {', '.join(cells)[:60]!r}")
+            continue
+        try:
+            numbers.append(normalise_e164(number))
+        except ValueError as error:
+            problems.append(f"line {line}: {number!r}: {error}")
+    return _unique(numbers), problems
+
 
 NUMBERS = Param(
     "numbers",
     "NUMBER",
     "phone numbers in E.164 or with common punctuation, separated by spaces, commas or new lines",
     repeat=True,
+    required=False,
     group=group_number_tokens,
 )
 
 
-class _NumbersChange(ChangeCommand):
-    """Shared shape of associate/disassociate: a group and a de-duplicated list of numbers."""
+FILE = Param(
+    "file",
+    "FILE",
+    "a .txt or .csv of numbers, one per row: in Slack, upload it and paste its link; in the console, a path",
+    "--file",
+    required=False,
+)
+
+
+class NumbersChange(ChangeCommand):
+    """Shared shape of associate/disassociate: a group and de-duplicated numbers, typed or in a file."""
 
     group: Name
-    numbers: UniqueNumbers
+    numbers: UniqueNumbers = Field(default_factory=list)
+    file: Annotated[str, Field(min_length=1, max_length=1000)] | None = None
+
+    @model_validator(mode="after")
+    def _some_numbers(self) -> Self:
+        if not self.numbers and self.file is None:
+            raise ValueError("give the numbers, or --file with a list of them")
+        return self
+
+    def with_file_numbers(self, numbers: list[str]) -> Self:
+        """This command with the file's numbers added, the file itself no longer needed."""
+        return self.model_copy(update={"numbers": _unique([*self.numbers, *numbers]), "file": None})
 
     def references(self) -> list[Reference]:
         return [Reference("group", self.group)]
 
 
-class NumbersAssociate(_NumbersChange):
+class NumbersAssociate(NumbersChange):
     words = ("numbers", "associate")
     summary = "Associate phone numbers with a voice connector group (--force moves them from elsewhere)."
     params = (
         GROUP,
         NUMBERS,
+        FILE,
         Param(
             "force", "", "move numbers already associated elsewhere", "--force", switch=True, required=False
         ),
@@ -83,6 +141,7 @@ class NumbersAssociate(_NumbersChange):
     examples = (
         "/voice numbers associate 123a456b-c7d8-90e1-fg23-4h567jkl8901 +12065550100 +12065550101 --force",
         "/voice numbers associate pstn-failover +1 (206) 555-0102, +1 (206) 555-0103",
+        "/voice numbers associate pstn-failover --file https://example.slack.com/files/U0ALICE/F07ABCDEF12/numbers.csv",
     )
     permission = "numbers.associate"
     operation: ClassVar[str] = "AssociatePhoneNumbersWithVoiceConnectorGroup"
@@ -99,10 +158,10 @@ class NumbersAssociate(_NumbersChange):
         return params
 
 
-class NumbersDisassociate(_NumbersChange):
+class NumbersDisassociate(NumbersChange):
     words = ("numbers", "disassociate")
     summary = "Disassociate phone numbers from a voice connector group."
-    params = (GROUP, NUMBERS)
+    params = (GROUP, NUMBERS, FILE)
     examples = ("/voice numbers disassociate pstn-failover +12065550100",)
     permission = "numbers.disassociate"
     operation: ClassVar[str] = "DisassociatePhoneNumbersFromVoiceConnectorGroup"

@@ -120,11 +120,14 @@ class SlackStandIn:
             "users.info": self._user_info,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.info": self._file_info,
         }
+        self._shared: dict[str, tuple[str, bytes]] = {}  # files people shared, by ID
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._web_api)
         app.router.add_post("/response/{name}", self._response_url)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/download/{file_id}/{name}", self._download)
         self._runner = web.AppRunner(app, access_log=None)
         self._base = ""
 
@@ -208,6 +211,12 @@ class SlackStandIn:
     def response_posts(self, name: str) -> list[dict[str, Any]]:
         """The bodies posted to one response_url, accepted or not."""
         return [call.args for call in self.calls(RESPONSE_URL) if call.path == f"/response/{name}"]
+
+    def share_file(self, name: str, content: bytes) -> str:
+        """A file a person uploaded to a channel (as Slack stores it); returns its file ID."""
+        file_id = f"F{self._next():09d}"
+        self._shared[file_id] = (name, content)
+        return file_id
 
     def uploaded_files(self) -> list[UploadedFile]:
         """Files started through files.getUploadURLExternal, in order; ``completed`` once shared."""
@@ -302,6 +311,32 @@ class SlackStandIn:
             request, UPLOAD, {"file_id": file_id, "size": len(content)}, status, {"ok": status == 200}, ()
         )
         return web.Response(status=status, text=text, content_type="text/plain")
+
+    def _file_info(self, args: dict[str, Any]) -> JsonBody:
+        file_id = str(args.get("file", ""))
+        if file_id not in self._shared:
+            return _error("file_not_found")
+        name, content = self._shared[file_id]
+        return {
+            "ok": True,
+            "file": {
+                "id": file_id,
+                "name": name,
+                "size": len(content),
+                "mimetype": "text/csv" if name.endswith(".csv") else "text/plain",
+                "url_private_download": f"{self.url}/download/{file_id}/{name}",
+            },
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """url_private_download: only with the bot token, as Slack requires."""
+        authorization = request.headers.get("Authorization", "")
+        shared = self._shared.get(request.match_info["file_id"])
+        if not authorization.startswith("Bearer xoxb-"):
+            return web.Response(status=302, headers={"Location": f"{self.url}/signin"})
+        if shared is None:
+            return web.Response(status=404, text="file_not_found")
+        return web.Response(body=shared[1], content_type="application/octet-stream")
 
     def _take_fault(self, method: str) -> _Fault | None:
         queue = self._faults.get(method)

@@ -8,7 +8,7 @@ import pytest
 
 from bot.sandbox.inventory import inventory_numbers
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import HarnessFactory
+from tests.bot_harness import BotHarness, HarnessFactory
 from tests.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
 from tests.test_slack_app import button_value, text_of
 
@@ -78,3 +78,41 @@ async def test_bulk_association_under_throttling_accounts_for_every_number_once(
     assert updates and all(update.args["ts"] == progress[0].response["ts"] for update in updates)
     assert "1,240 of 1,240 numbers sent" in text_of(updates[-1].args)
     bot.assert_every_message_valid()
+
+
+async def test_numbers_from_an_uploaded_csv_are_associated(bot: BotHarness) -> None:
+    rows = ["number,site", *[f"+1 (206) 555-{line:04d},seattle" for line in range(100, 160)]]
+    file_id = bot.standin.share_file("numbers.csv", "\n".join(rows).encode())
+    link = f"<https://switchboard-test.slack.com/files/U0ALICE/{file_id}/numbers.csv>"
+    posted = await bot.command(f"numbers associate pstn-failover --file {link}")
+    await posted.wait()
+    preview = bot.standin.stored_message(posted.response_name)
+    assert "Associate 60 number(s)" in text_of(preview)
+    click = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)
+    [result] = await click.wait()
+    assert "60 of 60" in text_of(result)
+    sent = [
+        r
+        for r in recorded_requests(bot.sandbox)
+        if r["operation"] == "AssociatePhoneNumbersWithVoiceConnectorGroup"
+    ]
+    assert sorted(n for r in sent for n in r["body"]["E164PhoneNumbers"]) == [
+        f"+1206555{n:04d}" for n in range(100, 160)
+    ]
+
+
+async def test_a_file_with_bad_rows_names_them_and_plans_nothing(bot: BotHarness) -> None:
+    file_id = bot.standin.share_file("numbers.txt", b"+12065550100\nnot a number\n12345678\n")
+    posted = await bot.command(f"numbers associate pstn-failover --file {file_id}")
+    [message] = await posted.wait()
+    text = text_of(message)
+    assert "2 problem(s)" in text and "line 2" in text and "line 3" in text
+    assert not [r for r in recorded_requests(bot.sandbox) if str(r["operation"]).startswith("Associate")]
+    [record] = await bot.runtime.store.history()
+    assert record.status == "INVALID"
+
+
+async def test_a_link_that_is_not_a_slack_file_is_refused(bot: BotHarness) -> None:
+    posted = await bot.command("numbers associate pstn-failover --file <https://example.com/numbers.csv>")
+    [message] = await posted.wait()
+    assert "not a Slack file link" in text_of(message)

@@ -138,7 +138,7 @@ def test_usage_errors_name_the_bad_token_and_show_the_form(text: str, token: str
 def test_missing_arguments_are_named() -> None:
     with pytest.raises(UsageError, match="VC is missing"):
         parse("origination show")
-    with pytest.raises(UsageError, match="NUMBER is missing"):
+    with pytest.raises(UsageError, match="Give the numbers, or --file"):
         parse("numbers associate pstn-failover")
     with pytest.raises(UsageError, match="--route"):
         parse("origination set pstn-primary")

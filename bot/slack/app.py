@@ -21,6 +21,7 @@ from bot.engine import parse_text
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Fields
 from bot.slack.delivery import Conversation, Delivery
+from bot.slack.files import SlackFiles
 from bot.slack.progress import progress_in
 from bot.slack.usergroups import UsergroupCache
 from bot.store import ChangeRecord
@@ -76,6 +77,7 @@ def build_app(
     app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=False)
     delivery = Delivery(client, notify_channel)
     workflow.announcer = SlackAnnouncer(delivery)
+    workflow.files = SlackFiles(client)
     usergroups = UsergroupCache(
         client, [group for grant in workflow.policy.grants for group in grant.usergroups]
     )
