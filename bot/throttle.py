@@ -24,10 +24,17 @@ class ThrottleGate:
             await asyncio.sleep(delay)
 
     def throttled(self) -> None:
-        """AWS said 429: close the gate for a while (longer the more 429s in a row)."""
+        """AWS said 429: close the gate for a while (longer the more often it happens in a row).
+
+        429s for requests sent before the gate closed belong to the same burst: they keep it
+        closed but do not lengthen the pause, or one burst of N workers would back off N times.
+        """
+        now = asyncio.get_running_loop().time()
+        if now < self._open_at:
+            return
         self._streak += 1
         delay = min(self._max, self._base * 2 ** min(self._streak - 1, 16)) * random.uniform(0.5, 1.0)
-        self._open_at = max(self._open_at, asyncio.get_running_loop().time() + delay)
+        self._open_at = now + delay
 
     def succeeded(self) -> None:
         self._streak = 0
