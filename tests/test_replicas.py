@@ -1,6 +1,7 @@
 """Several bot processes, one PostgreSQL: a change is applied once; a killed bot's change is reconciled."""
 
 import asyncio
+import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import aiohttp
 from bot.sandbox import RunningSandbox, ScriptedFault
 from bot.store import Status, Store
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import NOTIFY_CHANNEL, POLICY, send_signed
+from tests.bot_harness import NOTIFY_CHANNEL, POLICY, BotHarness, send_signed
 from tests.bot_process import bot_process
 from tests.polling import eventually
 from tests.sandbox_fixtures import recorded_requests, voice_client
@@ -141,3 +142,21 @@ async def test_a_bot_killed_while_applying_reconciles_and_announces_after_restar
         assert len(await store.history()) == 1
         await store.close()
         assert puts(sandbox) == 1
+
+
+async def test_an_abandoned_change_not_in_effect_is_marked_unknown_and_announced(bot: BotHarness) -> None:
+    """A replica died before its request reached AWS: reading back finds nothing, so UNKNOWN, said loudly."""
+    posted = await bot.command(ORIGINATION)
+    await posted.wait()
+    preview = bot.standin.stored_message(posted.response_name)
+    change_id = button_value(preview, APPLY_ACTION)
+    dead = f"{socket.gethostname()}:{2**22 + 12345}:gone"  # a PID that is not running here
+    await bot.runtime.store.claim(change_id, applied_by="U0ALICE", claimed_by=dead)
+
+    [settled] = await bot.runtime.workflow.reconcile()
+    assert f"Reconciled change {change_id}: UNKNOWN" == settled.title
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and record.status == Status.UNKNOWN
+    [announcement] = await bot.standin.wait_for("chat.postMessage")
+    assert "not (fully) in effect" in text_of(announcement.args)
+    assert puts(bot.sandbox) == 0
