@@ -196,17 +196,7 @@ async def _origination(
         FieldChange(field="routes", before=_routes(current), after=_routes(after)),
         FieldChange(field="origination", before=_enabled(current), after=_enabled(after)),
     ]
-    changes = [change for change in changes if change.before != change.after]
-    if not changes:
-        raise NothingToDo(f"Origination of {_describe(target)} is already exactly that.")
-    call = ApiCall(operation=command.operation, region=target.region, params=params)
-    return _plan(
-        f"{command.command_name().capitalize()}: {_describe(target)}",
-        [call],
-        target=target,
-        changes=changes,
-        before=current.to_api() if current else None,
-    )
+    return _settings_plan(command, target, params, changes, current, "origination settings")
 
 
 def _proxy_text(proxy: Proxy | None, field: str) -> str | None:
@@ -242,13 +232,24 @@ async def _proxy(command: Any, voice: VoiceService, ids: dict[str, str], located
     changes = [
         FieldChange(field=f, before=_proxy_text(current, f), after=_proxy_text(after, f)) for f in fields
     ]
+    return _settings_plan(command, target, params, changes, current, "proxy settings")
+
+
+def _settings_plan(
+    command: ChangeCommand,
+    target: Located,
+    params: dict[str, Any],
+    changes: list[FieldChange],
+    current: Origination | Proxy | None,
+    what: str,
+) -> Plan:
+    """A one-request change of a connector's settings, showing only the fields that change."""
     changes = [change for change in changes if change.before != change.after]
     if not changes:
-        raise NothingToDo(f"Proxy settings of {_describe(target)} are already exactly that.")
-    call = ApiCall(operation=command.operation, region=target.region, params=params)
+        raise NothingToDo(f"the {what} of {_describe(target)} already are exactly that.")
     return _plan(
         f"{command.command_name().capitalize()}: {_describe(target)}",
-        [call],
+        [ApiCall(operation=command.operation, region=target.region, params=params)],
         target=target,
         changes=changes,
         warnings=[command.notice] if command.notice else [],

@@ -1,13 +1,11 @@
 """The console as a person uses it: `switchboard console` in a subprocess."""
 
-import asyncio
 import os
-import sys
 from pathlib import Path
 
 from bot.sandbox import RunningSandbox
+from tests.console_process import run_console
 from tests.sandbox_fixtures import recorded_requests
-from tests.test_seeds import run_console
 
 
 async def test_numbers_from_a_local_file(sandbox: RunningSandbox, tmp_path: Path) -> None:
@@ -23,24 +21,10 @@ async def test_numbers_from_a_local_file(sandbox: RunningSandbox, tmp_path: Path
 async def test_without_a_terminal_or_yes_a_change_is_not_applied(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
-    (tmp_path / "policy.yaml").write_text(
-        "roles: {admin: ['*']}\ngrants: [{role: admin, users: [console]}]\n"
+    code, output = await run_console(
+        "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1", cwd=tmp_path, yes=False
     )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "console",
-        "-c",
-        "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1",
-        cwd=tmp_path,
-        env={**os.environ, "POLICY_FILE": str(tmp_path / "policy.yaml")},
-        stdin=asyncio.subprocess.DEVNULL,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output = (await process.communicate())[0].decode()
-    assert process.returncode == 1
+    assert code == 1
     assert "Not confirmed" in output and "Preview" in output
     assert not [r for r in recorded_requests(sandbox) if str(r["operation"]).startswith("Put")]
 
@@ -57,25 +41,14 @@ async def test_with_nothing_configured_the_console_uses_the_embedded_sandbox(tmp
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
         "AWS_EC2_METADATA_DISABLED": "true",
     }
-    script = [
+    code, output = await run_console(
         "/voice origination set pstn-primary --route 10.24.34.0:1234/tcp,priority=1,weight=5",
         "/voice origination show pstn-primary",
-    ]
-    arguments = [arg for line in script for arg in ("-c", line)]
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "console",
-        *arguments,
-        "--yes",
         cwd=tmp_path,
         env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
+        policy=False,
     )
-    output = (await process.communicate())[0].decode()
-    assert process.returncode == 0, output
+    assert code == 0, output
     assert "Applied" in output and "10.24.34.0" in output
     assert (tmp_path / ".switchboard" / "sandbox-state.json").exists()
     assert (tmp_path / ".switchboard" / "switchboard.db").exists()

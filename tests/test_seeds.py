@@ -4,10 +4,7 @@ The console runs as a real subprocess (`switchboard console -c … --yes`) again
 HTTP, so parsing, planning, signing and serialisation are all the shipped ones.
 """
 
-import asyncio
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ from bot.render.views import outcome_view
 from bot.results import ApiCall, Outcome, Plan
 from bot.sandbox import RunningSandbox
 from tests.blockkit import block_kit_problems
+from tests.console_process import run_console
 from tests.sandbox_fixtures import recorded_requests
 
 SAMPLES: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "seed_samples.json").read_text())
@@ -37,29 +35,6 @@ SEED_COMMANDS = {
     ),
     "PutVoiceConnectorProxy": "/voice proxy set abcdef1ghij2klmno3pqr4 --expiry 60 --countries US",
 }
-
-
-ALLOW_ALL = "roles: {admin: ['*']}\ngrants: [{role: admin, users: [console]}]\n"
-
-
-async def run_console(*lines: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str]:
-    """`switchboard console -c LINE… --yes` as the user `console`, allowed everything by policy."""
-    (cwd / "policy.yaml").write_text(ALLOW_ALL)
-    arguments = [arg for line in lines for arg in ("-c", line)]
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "console",
-        *arguments,
-        "--yes",
-        cwd=cwd,
-        env={**os.environ, "POLICY_FILE": str(cwd / "policy.yaml"), **(env or {})},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-    )
-    output, _ = await process.communicate()
-    return process.returncode or 0, output.decode()
 
 
 @pytest.mark.parametrize("operation", list(SEED_COMMANDS))
