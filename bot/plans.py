@@ -5,7 +5,6 @@ so a change never lands on a state nobody saw.
 """
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.models import Origination, PhoneNumber, Proxy
@@ -27,11 +26,23 @@ async def make_plan(command: ChangeCommand, voice: VoiceService, command_text: s
     references = command.references()
     located = await asyncio.gather(*(voice.locate(reference) for reference in references))
     ids = {reference.text: found.id for reference, found in zip(references, located, strict=True)}
-    for handler_type, handler in _PLANNERS:
-        if isinstance(command, handler_type):
-            plan = await handler(command, voice, ids, list(located))
-            return plan.model_copy(update={"command_text": command_text, "permission": command.permission})
-    raise TypeError(f"{type(command).__name__} has no planner")
+    found = list(located)
+    match command:
+        case ConnectorCreate():
+            plan = await _connector_create(command, voice, ids)
+        case GroupCreate():
+            plan = await _group_create(command, voice, ids, found)
+        case ConnectorDelete() | GroupDelete():
+            plan = await _delete(command, ids, found)
+        case NumbersAssociate() | NumbersDisassociate():
+            plan = await _numbers(command, voice, ids, found)
+        case OriginationSet() | OriginationToggle() | OriginationClear():
+            plan = await _origination(command, voice, ids, found)
+        case ProxySet() | ProxyClear():
+            plan = await _proxy(command, voice, ids, found)
+        case _:
+            raise TypeError(f"{type(command).__name__} has no planner")
+    return plan.model_copy(update={"command_text": command_text, "permission": command.permission})
 
 
 def _plan(summary: str, calls: list[ApiCall], **fields: Any) -> Plan:
@@ -54,8 +65,7 @@ def _enabled(origination: Origination | None) -> str | None:
     return "disabled" if origination.disabled else "enabled"
 
 
-async def _connector_create(command: Any, voice: VoiceService, ids: dict[str, str], _: list[Located]) -> Plan:
-    assert isinstance(command, ConnectorCreate)
+async def _connector_create(command: ConnectorCreate, voice: VoiceService, ids: dict[str, str]) -> Plan:
     region = command.region or voice.settings.voice_default_region
     existing = [c for c in await voice.list_connectors(region) if c.name == command.name]
     warnings = (
@@ -78,9 +88,8 @@ async def _connector_create(command: Any, voice: VoiceService, ids: dict[str, st
 
 
 async def _group_create(
-    command: Any, voice: VoiceService, ids: dict[str, str], located: list[Located]
+    command: GroupCreate, voice: VoiceService, ids: dict[str, str], located: list[Located]
 ) -> Plan:
-    assert isinstance(command, GroupCreate)
     region = command.region or voice.settings.voice_default_region
     call = ApiCall(
         operation=command.operation, region=region, params=command.api_params(Resolved(ids, region))
@@ -93,8 +102,9 @@ async def _group_create(
     return _plan(f"Create voice connector group '{command.name}' in {region}", [call], changes=changes)
 
 
-async def _delete(command: Any, voice: VoiceService, ids: dict[str, str], located: list[Located]) -> Plan:
-    assert isinstance(command, ConnectorDelete | GroupDelete)
+async def _delete(
+    command: ConnectorDelete | GroupDelete, ids: dict[str, str], located: list[Located]
+) -> Plan:
     target = located[0]
     call = ApiCall(
         operation=command.operation,
@@ -111,8 +121,12 @@ async def _delete(command: Any, voice: VoiceService, ids: dict[str, str], locate
     )
 
 
-async def _numbers(command: Any, voice: VoiceService, ids: dict[str, str], located: list[Located]) -> Plan:
-    assert isinstance(command, NumbersAssociate | NumbersDisassociate)
+async def _numbers(
+    command: NumbersAssociate | NumbersDisassociate,
+    voice: VoiceService,
+    ids: dict[str, str],
+    located: list[Located],
+) -> Plan:
     target = located[0]
     records = await voice.phone_numbers_by_e164(command.numbers)
     associating = isinstance(command, NumbersAssociate)
@@ -177,9 +191,11 @@ def _number_warnings(moves: list[NumberMove], associating: bool) -> list[str]:
 
 
 async def _origination(
-    command: Any, voice: VoiceService, ids: dict[str, str], located: list[Located]
+    command: OriginationSet | OriginationToggle | OriginationClear,
+    voice: VoiceService,
+    ids: dict[str, str],
+    located: list[Located],
 ) -> Plan:
-    assert isinstance(command, OriginationSet | OriginationToggle | OriginationClear)
     target = located[0]
     current = await voice.get_origination(target.region, target.id)
     if isinstance(command, OriginationToggle) and (current is None or not current.routes):
@@ -211,8 +227,9 @@ def _proxy_text(proxy: Proxy | None, field: str) -> str | None:
     return value
 
 
-async def _proxy(command: Any, voice: VoiceService, ids: dict[str, str], located: list[Located]) -> Plan:
-    assert isinstance(command, ProxySet | ProxyClear)
+async def _proxy(
+    command: ProxySet | ProxyClear, voice: VoiceService, ids: dict[str, str], located: list[Located]
+) -> Plan:
     target = located[0]
     current = await voice.get_proxy(target.region, target.id)
     if isinstance(command, ProxyClear) and current is None:
@@ -255,14 +272,3 @@ def _settings_plan(
         warnings=[command.notice] if command.notice else [],
         before=current.to_api() if current else None,
     )
-
-
-_Planner = Callable[[Any, VoiceService, dict[str, str], list[Located]], Awaitable[Plan]]
-_PLANNERS: tuple[tuple[type | tuple[type, ...], _Planner], ...] = (
-    (ConnectorCreate, _connector_create),
-    (GroupCreate, _group_create),
-    ((ConnectorDelete, GroupDelete), _delete),
-    ((NumbersAssociate, NumbersDisassociate), _numbers),
-    ((OriginationSet, OriginationToggle, OriginationClear), _origination),
-    ((ProxySet, ProxyClear), _proxy),
-)

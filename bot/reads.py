@@ -1,8 +1,6 @@
 """Read commands → results. Reads never change anything, so they need no plan or confirmation."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
-from typing import Any
 
 from bot import results
 from bot.models import VoiceConnectorGroup
@@ -17,20 +15,32 @@ from commands.proxy import ProxyShow
 
 
 async def run_read(command: Command, voice: VoiceService) -> results.ReadResult:
-    handler = _HANDLERS.get(type(command))
-    if handler is None:
-        raise TypeError(f"{type(command).__name__} is not a read command")
-    return await handler(command, voice)
+    match command:
+        case ConnectorList():
+            return await _connectors(command, voice)
+        case ConnectorShow():
+            return await _connector(command, voice)
+        case GroupList():
+            return await _groups(command, voice)
+        case GroupShow():
+            return await _group(command, voice)
+        case NumbersList():
+            return await _numbers(command, voice)
+        case OriginationShow():
+            return await _origination(command, voice)
+        case ProxyShow():
+            return await _proxy(command, voice)
+        case Help():
+            return results.HelpView(topic=command.topic)
+    raise TypeError(f"{type(command).__name__} is not a read command")
 
 
-async def _connectors(command: Any, voice: VoiceService) -> results.ReadResult:
-    assert isinstance(command, ConnectorList)
+async def _connectors(command: ConnectorList, voice: VoiceService) -> results.ReadResult:
     regions = [command.region] if command.region else None
     return results.ConnectorList(by_region=await voice.list_everywhere(voice.list_connectors, regions))
 
 
-async def _connector(command: Any, voice: VoiceService) -> results.ReadResult:
-    assert isinstance(command, ConnectorShow)
+async def _connector(command: ConnectorShow, voice: VoiceService) -> results.ReadResult:
     target = await voice.locate(Reference("connector", command.connector))
     origination, proxy, numbers = await asyncio.gather(
         voice.get_origination(target.region, target.id),
@@ -46,14 +56,12 @@ async def _connector(command: Any, voice: VoiceService) -> results.ReadResult:
     )
 
 
-async def _groups(command: Any, voice: VoiceService) -> results.ReadResult:
-    assert isinstance(command, GroupList)
+async def _groups(command: GroupList, voice: VoiceService) -> results.ReadResult:
     regions = [command.region] if command.region else None
     return results.GroupList(by_region=await voice.list_everywhere(voice.list_groups, regions))
 
 
-async def _group(command: Any, voice: VoiceService) -> results.ReadResult:
-    assert isinstance(command, GroupShow)
+async def _group(command: GroupShow, voice: VoiceService) -> results.ReadResult:
     target = await voice.locate(Reference("group", command.group))
     connectors, numbers = await asyncio.gather(
         voice.list_everywhere(voice.list_connectors),
@@ -78,8 +86,7 @@ async def _group(command: Any, voice: VoiceService) -> results.ReadResult:
     return results.GroupDetail(group=group, region=target.region, members=members, number_count=len(numbers))
 
 
-async def _numbers(command: Any, voice: VoiceService) -> results.ReadResult:
-    assert isinstance(command, NumbersList)
+async def _numbers(command: NumbersList, voice: VoiceService) -> results.ReadResult:
     if command.group is not None:
         target = await voice.locate(Reference("group", command.group))
         numbers = await voice.list_phone_numbers(filter_name="VoiceConnectorGroupId", filter_value=target.id)
@@ -97,33 +104,14 @@ async def _numbers(command: Any, voice: VoiceService) -> results.ReadResult:
     return results.NumberList(scope=scope, numbers=numbers)
 
 
-async def _origination(command: Any, voice: VoiceService) -> results.ReadResult:
-    assert isinstance(command, OriginationShow)
+async def _origination(command: OriginationShow, voice: VoiceService) -> results.ReadResult:
     target = await voice.locate(Reference("connector", command.connector))
     return results.OriginationView(
         target=target, origination=await voice.get_origination(target.region, target.id)
     )
 
 
-async def _proxy(command: Any, voice: VoiceService) -> results.ReadResult:
-    assert isinstance(command, ProxyShow)
+async def _proxy(command: ProxyShow, voice: VoiceService) -> results.ReadResult:
     target = await voice.locate(Reference("connector", command.connector))
     proxy = await voice.get_proxy(target.region, target.id)
     return results.ProxyView(target=target, proxy=proxy, notice=command.notice)
-
-
-async def _help(command: Any, voice: VoiceService) -> results.ReadResult:
-    assert isinstance(command, Help)
-    return results.HelpView(topic=command.topic)
-
-
-_HANDLERS: dict[type[Command], Callable[[Any, VoiceService], Awaitable[results.ReadResult]]] = {
-    ConnectorList: _connectors,
-    ConnectorShow: _connector,
-    GroupList: _groups,
-    GroupShow: _group,
-    NumbersList: _numbers,
-    OriginationShow: _origination,
-    ProxyShow: _proxy,
-    Help: _help,
-}
