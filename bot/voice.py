@@ -178,14 +178,6 @@ class VoiceService:
         results = await asyncio.gather(*(lister(region) for region in chosen))
         return dict(zip(chosen, results, strict=True))
 
-    async def get_connector(self, region: str, connector_id: str) -> VoiceConnector:
-        response = await self.call(region, "GetVoiceConnector", {"VoiceConnectorId": connector_id})
-        return VoiceConnector.model_validate(response["VoiceConnector"])
-
-    async def get_group(self, region: str, group_id: str) -> VoiceConnectorGroup:
-        response = await self.call(region, "GetVoiceConnectorGroup", {"VoiceConnectorGroupId": group_id})
-        return VoiceConnectorGroup.model_validate(response["VoiceConnectorGroup"])
-
     async def get_origination(self, region: str, connector_id: str) -> Origination | None:
         """The connector's origination, or None when it was never set (AWS answers 404)."""
         try:

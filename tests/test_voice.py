@@ -34,12 +34,12 @@ async def test_throttled_reads_are_retried_until_they_succeed(
 async def test_retries_are_bounded_and_the_error_explained(
     sandbox: RunningSandbox, voice: VoiceService
 ) -> None:
-    sandbox.faults.push(*[ScriptedFault(operation="GetVoiceConnector", fault="unavailable")] * 10)
+    sandbox.faults.push(*[ScriptedFault(operation="GetVoiceConnectorOrigination", fault="unavailable")] * 10)
     with pytest.raises(VoiceError) as caught:
-        await voice.get_connector("us-east-1", "abcdef1ghij2klmno3pqr4")
+        await voice.get_origination("us-east-1", "abcdef1ghij2klmno3pqr4")
     assert caught.value.code == "ServiceUnavailableException"
     assert "Health Dashboard" in caught.value.advice
-    assert operations(sandbox).count("GetVoiceConnector") == voice.settings.max_attempts
+    assert operations(sandbox).count("GetVoiceConnectorOrigination") == voice.settings.max_attempts
 
 
 async def test_lists_follow_next_token_to_the_end(sandbox: RunningSandbox, voice: VoiceService) -> None:
