@@ -150,7 +150,7 @@ def test_iam_policy_is_one_allow_statement_on_all_resources() -> None:
     (statement,) = iam_statements()
     assert statement["Effect"] == "Allow"
     assert re.fullmatch(r"[A-Za-z0-9]+", statement["Sid"])
-    # Connector and group ARNs are not known in advance (found by name, or created): see OPERATORS.md.
+    # Connector and group ARNs are not known in advance (found by name, or created): see the README.
     assert statement["Resource"] == "*"
     assert set(statement) == {"Sid", "Effect", "Action", "Resource"}
 
@@ -727,9 +727,9 @@ def environment_read_directly() -> dict[str, str | None]:
 
 
 def documented_settings() -> dict[str, list[str]]:
-    """Rows of the settings table in deploy/OPERATORS.md: variable → [default, secret, meaning]."""
+    """Rows of the README's settings table (Operating Switchboard): variable → [default, secret, meaning]."""
     rows: dict[str, list[str]] = {}
-    for line in (DEPLOY / "OPERATORS.md").read_text().splitlines():
+    for line in (ROOT / "README.md").read_text().splitlines():
         match = re.match(r"\|\s*`([A-Z][A-Z0-9_]+)`\s*\|(.*)\|\s*$", line)
         if match:
             cells = [cell.strip() for cell in match.group(2).split("|")]
@@ -754,9 +754,9 @@ def test_every_setting_is_in_the_operators_settings_table_with_its_default() -> 
     )
     for name, (default, secret) in fields.items():
         documented_default, documented_secret, meaning = rows[name]
-        assert documented_default == shown(default), f"{name}: OPERATORS.md says {documented_default}"
+        assert documented_default == shown(default), f"{name}: the README says {documented_default}"
         assert documented_secret == ("yes" if secret else "no"), f"{name}: secret is {secret}"
-        assert meaning, f"{name} has no meaning in OPERATORS.md"
+        assert meaning, f"{name} has no meaning in the README"
 
 
 def test_every_setting_is_placed_in_kubernetes_where_it_applies() -> None:
