@@ -1,11 +1,15 @@
 """The console as a person uses it: `switchboard console` in a subprocess."""
 
 import os
+import pty
+import select
+import subprocess
+import sys
 from pathlib import Path
 
 from bot.sandbox import RunningSandbox
 from tests.console_process import run_console
-from tests.sandbox_fixtures import recorded_requests
+from tests.sandbox_fixtures import recorded_requests, voice_client
 
 
 async def test_numbers_from_a_local_file(sandbox: RunningSandbox, tmp_path: Path) -> None:
@@ -52,3 +56,61 @@ async def test_with_nothing_configured_the_console_uses_the_embedded_sandbox(tmp
     assert "Applied" in output and "10.24.34.0" in output
     assert (tmp_path / ".switchboard" / "sandbox-state.json").exists()
     assert (tmp_path / ".switchboard" / "switchboard.db").exists()
+
+
+def test_interactive_console_prompts_before_applying(tmp_path: Path) -> None:
+    """A person at a terminal (a pseudo-terminal here): preview, a [y/N] prompt, then the result."""
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "console", "--sandbox"],
+        cwd=tmp_path,
+        stdin=terminal,
+        stdout=terminal,
+        stderr=terminal,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+    )
+    os.close(terminal)
+    screen = ""
+
+    def until(text: str) -> None:
+        nonlocal screen
+        while text not in screen:
+            ready, _, _ = select.select([controller], [], [], 30)
+            assert ready, f"never saw {text!r}; screen:\n{screen}"
+            screen += os.read(controller, 65536).decode(errors="replace")
+
+    try:
+        until("/voice> ")
+        os.write(controller, b"origination set pstn-primary --route 10.1.1.1:5060/udp,priority=1,weight=1\n")
+        until("[y/N]")
+        os.write(controller, b"y\n")
+        until("Applied: Origination set")
+        os.write(controller, b"origination disable pstn-primary\n")
+        until("[y/N]")
+        os.write(controller, b"\n")  # the default is no
+        until("cancelled")
+        os.write(controller, b"\x04")
+        assert process.wait(timeout=30) == 0
+    finally:
+        process.kill()
+        os.close(controller)
+    assert screen.count("Applied:") == 1
+
+
+async def test_a_mixed_association_shows_every_success_and_every_failure(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    async with voice_client(sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4", E164PhoneNumbers=["+12065550102"]
+        )
+    code, output = await run_console(
+        "/voice numbers associate pstn-failover +12065550100 +12065550101 +19995550123 +12065550102",
+        cwd=tmp_path,
+    )
+    assert code == 1  # partly applied
+    assert "2 of 4 number(s) succeeded; 2 failed" in output
+    assert "NotFound (1)" in output and "+19995550123" in output
+    assert "PhoneNumberAssociationsExist (1)" in output and "abcdef1ghij2klmno3pqr4" in output
+    succeeded = output[output.index("Succeeded (2)") :]
+    assert "+12065550100" in succeeded and "+12065550101" in succeeded
