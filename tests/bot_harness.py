@@ -181,11 +181,17 @@ async def bot_factory(
             await standin.close()
 
         stack.append(stop)
-        return BotHarness(f"http://127.0.0.1:{port}", standin, aws or sandbox, runtime, http)
+        harness = BotHarness(f"http://127.0.0.1:{port}", standin, aws or sandbox, runtime, http)
+        started.append(harness)
+        return harness
 
+    started: list[BotHarness] = []
     yield start
     for stop in reversed(stack):
         await stop()
+    # Whatever a test checked, every message any bot attempted must fit Block Kit and ping nobody.
+    for harness in started:
+        harness.assert_every_message_valid()
 
 
 @pytest.fixture

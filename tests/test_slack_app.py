@@ -1,7 +1,11 @@
 """The Slack surface end to end: signed requests in, Block Kit back through response_url and the Web API."""
 
+import json
 import time
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.workflow import APPLY_ACTION, CANCEL_ACTION
 from tests.bot_harness import NOTIFY_CHANNEL, BotHarness
@@ -136,3 +140,51 @@ async def test_health_endpoints(bot: BotHarness) -> None:
     async with bot.http.get(bot.url + "/readyz") as response:
         assert response.status == 200
         assert (await response.json())["status"] == "ready"
+
+
+SEEDS = json.loads((Path(__file__).parent / "data" / "seed_samples.json").read_text())
+
+
+@pytest.mark.parametrize(
+    ("operation", "command"),
+    [
+        ("CreateVoiceConnectorGroup", "group create myGroup --member abcdef1ghij2klmno3pqr4:2"),
+        ("CreateVoiceConnector", "connector create newVoiceConnector --region us-west-2"),
+        (
+            "AssociatePhoneNumbersWithVoiceConnectorGroup",
+            "numbers associate 123a456b-c7d8-90e1-fg23-4h567jkl8901 +12065550100 +12065550101 --force",
+        ),
+        (
+            "PutVoiceConnectorOrigination",
+            "origination set abcdef1ghij2klmno3pqr4 --route 10.24.34.0:1234/tcp,priority=1,weight=5",
+        ),
+        ("PutVoiceConnectorProxy", "proxy set abcdef1ghij2klmno3pqr4 --expiry 60 --countries US"),
+    ],
+)
+async def test_each_seed_operation_works_from_slack_end_to_end(
+    bot: BotHarness, operation: str, command: str
+) -> None:
+    posted = await bot.command(command)
+    await posted.wait()
+    preview = bot.standin.stored_message(posted.response_name)
+    applied = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)
+    [result] = await applied.wait()
+    assert "Applied" in text_of(result)
+    [sent] = [record for record in recorded_requests(bot.sandbox) if record["operation"] == operation]
+    assert (sent["method"], sent["path"], sent["body"]) == (
+        SEEDS[operation]["method"],
+        SEEDS[operation]["path"],
+        SEEDS[operation]["request"],
+    )
+
+
+async def test_dry_run_previews_without_buttons_and_changes_nothing(bot: BotHarness) -> None:
+    posted = await bot.command(
+        "origination set pstn-primary --route 10.0.0.6/udp,priority=1,weight=1 --dry-run"
+    )
+    [message] = await posted.wait()
+    assert "Dry run" in text_of(message) and "10.0.0.6" in text_of(message)
+    assert APPLY_ACTION not in json.dumps(message)
+    assert not [r for r in recorded_requests(bot.sandbox) if r["operation"] == "PutVoiceConnectorOrigination"]
+    [record] = await bot.runtime.store.history()
+    assert record.status == "DRY_RUN"
