@@ -39,6 +39,25 @@ def inverse_command(words: str, outcome: Outcome) -> str:
     )
 
 
+def undo_caveats(words: str, outcome: Outcome) -> list[str]:
+    """What the inverse will not restore, said before anyone confirms it."""
+    if words != "numbers associate":
+        return []
+    before = outcome.plan.before or {}
+    moved = [
+        f"{number} (was {before[number]})"
+        for number in outcome.succeeded_numbers
+        if before.get(number) and not _was_on_target(outcome.plan, number)
+    ]
+    if not moved:
+        return []
+    shown = ", ".join(moved[:20]) + (f" and {len(moved) - 20} more" if len(moved) > 20 else "")
+    return [
+        f"{len(moved)} number(s) were moved here with --force from elsewhere: {shown}. Undoing disassociates "
+        "them; it does not move them back."
+    ]
+
+
 def _was_on_target(plan: Plan, number: str) -> bool:
     before = (plan.before or {}).get(number)
     return bool(before and plan.target and plan.target.id in str(before))

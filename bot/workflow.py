@@ -23,7 +23,7 @@ from bot.render import views
 from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
-from bot.undo import CannotUndo, inverse_command
+from bot.undo import CannotUndo, inverse_command, undo_caveats
 from commands import ChangeCommand, Command, UsageError, find
 from commands.audit import History, Undo
 from commands.numbers import NumbersChange, numbers_in_file
@@ -139,12 +139,19 @@ class Workflow:
         record = await self.store.get(command.change_id)
         if record is None or record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
             return Reply(_notice("warning", f"No applied change has the ID {command.change_id}."))
+        name = str((record.command or {}).get("words", ""))
+        outcome = Outcome.model_validate(record.result)
         try:
-            name = str((record.command or {}).get("words", ""))
-            text = inverse_command(name, Outcome.model_validate(record.result))
+            text = inverse_command(name, outcome)
         except CannotUndo as reason:
             return Reply(_notice("warning", f"Cannot undo {command.change_id}: {reason}"))
-        return await self._handle(replace(request, text=text), undo_of=record.id)
+        reply = await self._handle(replace(request, text=text), undo_of=record.id)
+        caveats = tuple(Notice("warning", caveat) for caveat in undo_caveats(name, outcome))
+        if not caveats:
+            return reply
+        parts = reply.doc.parts
+        at = len(parts) - 1 if parts and isinstance(parts[-1], Buttons) else len(parts)
+        return replace(reply, doc=Doc(reply.doc.title, parts[:at] + caveats + parts[at:], reply.doc.level))
 
     async def _propose(self, request: Request, command: ChangeCommand, undo_of: str | None) -> Reply:
         needs_approval, needs_reason, needs_incident = self.policy.needs(command.permission)

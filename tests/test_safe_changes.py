@@ -186,3 +186,22 @@ def test_a_bad_policy_file_names_the_line_and_reason(tmp_path: Path, text: str, 
     path.write_text(text)
     with pytest.raises(PolicyError, match=says):
         load_policy(path)
+
+
+async def test_undoing_a_forced_association_says_what_it_will_not_restore(bot: BotHarness) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4", E164PhoneNumbers=["+12065550160"]
+        )
+    command = "numbers associate pstn-failover +12065550160 +12065550161 --force"
+    preview = await preview_of(bot, await bot.command(command))
+    change_id = button_value(preview, APPLY_ACTION)
+    await (await bot.click(APPLY_ACTION, change_id, preview)).wait()
+
+    undo = await preview_of(bot, await bot.command(f"undo {change_id}"))
+    text = text_of(undo)
+    assert "Disassociate 2 number(s)" in text
+    assert (
+        "+12065550160 (was VoiceConnectorId abcdef1ghij2klmno3pqr4)" in text and "not move them back" in text
+    )
+    assert undo["blocks"][-1]["type"] == "actions"  # the caveat comes before the buttons
