@@ -130,7 +130,8 @@ async def _numbers(
     target = located[0]
     records = await voice.phone_numbers_by_e164(command.numbers)
     associating = isinstance(command, NumbersAssociate)
-    moves = [_move(number, records.get(number), target, associating, command) for number in command.numbers]
+    force = isinstance(command, NumbersAssociate) and command.force
+    moves = [_move(number, records.get(number), target, associating, force) for number in command.numbers]
     warnings = _number_warnings(moves, associating)
     if associating and all(move.note == "already associated with this group" for move in moves):
         raise NothingToDo(f"Every number given is already associated with {_describe(target)}.")
@@ -157,7 +158,7 @@ async def _numbers(
 
 
 def _move(
-    number: str, record: PhoneNumber | None, target: Located, associating: bool, command: ChangeCommand
+    number: str, record: PhoneNumber | None, target: Located, associating: bool, force: bool
 ) -> NumberMove:
     if record is None:
         return NumberMove(number=number, current=None, note="not in this account: AWS will refuse it")
@@ -167,7 +168,7 @@ def _move(
     if associating and on_target:
         note = "already associated with this group"
     elif associating and association is not None:
-        note = "moves here" if getattr(command, "force", False) else "associated elsewhere: needs --force"
+        note = "moves here" if force else "associated elsewhere: needs --force"
     elif not associating and not on_target:
         note = "not associated with this group: AWS will refuse it"
     else:

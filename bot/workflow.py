@@ -24,7 +24,7 @@ from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
 from bot.undo import CannotUndo, inverse_command, undo_caveats
-from commands import ChangeCommand, Command, UsageError, find
+from commands import ChangeCommand, Command, ReadCommand, UsageError, find
 from commands.audit import History, Undo
 from commands.numbers import NumbersChange, numbers_in_file
 
@@ -126,7 +126,7 @@ class Workflow:
             return await self._propose(request, command, undo_of)
         doc = await self.engine.read(command)
         metrics.COMMANDS.labels(command.command_name(), "error" if doc.level == "error" else "ok").inc()
-        return Reply(doc, public=getattr(command, "share", False))
+        return Reply(doc, public=isinstance(command, ReadCommand) and command.share)
 
     async def record_invalid(self, request: Request, problem: Doc) -> None:
         """Input that is not a command ran nothing; the audit log still says who tried what."""
@@ -419,8 +419,8 @@ class Workflow:
             target_name=target.name if target else None,
             plan=plan.model_dump(mode="json") if plan else None,
             before=plan.before if plan else None,
-            reason=getattr(command, "reason", None),
-            incident=getattr(command, "incident", None),
+            reason=command.reason if isinstance(command, ChangeCommand) else None,
+            incident=command.incident if isinstance(command, ChangeCommand) else None,
             **fields,
         )
 
