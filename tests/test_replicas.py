@@ -4,6 +4,7 @@ import asyncio
 import socket
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -69,23 +70,21 @@ async def test_two_replicas_given_the_same_click_apply_it_once(
 ) -> None:
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY)
+
+    def shared(standin: SlackStandIn) -> dict[str, Any]:
+        """What both replicas share: working directory, database, policy and Slack."""
+        return {
+            "workdir": tmp_path,
+            "database_url": postgres_url,
+            "policy_file": policy,
+            "slack_api_url": standin.api_url,
+        }
+
     async with (
         SlackStandIn() as standin,
         aiohttp.ClientSession() as http,
-        bot_process(
-            workdir=tmp_path,
-            database_url=postgres_url,
-            policy_file=policy,
-            slack_api_url=standin.api_url,
-            name="a",
-        ) as first,
-        bot_process(
-            workdir=tmp_path,
-            database_url=postgres_url,
-            policy_file=policy,
-            slack_api_url=standin.api_url,
-            name="b",
-        ) as second,
+        bot_process(**shared(standin), name="a") as first,
+        bot_process(**shared(standin), name="b") as second,
     ):
         preview = await propose(http, first.url, standin, "cmd")
         click = click_body(standin, preview, "click")

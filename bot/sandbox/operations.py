@@ -12,7 +12,7 @@ from bot.sandbox.errors import bad_request
 from bot.sandbox.inventory import PRODUCT_TYPE
 from bot.sandbox.model import SERVICE_MODEL
 from bot.sandbox.pagination import decode_token, take_page
-from bot.sandbox.records import GroupItem, Origination, OriginationRoute, Proxy, Tag
+from bot.sandbox.records import AssociationKind, GroupItem, Origination, OriginationRoute, Proxy, Tag
 from bot.sandbox.state import SandboxState, listing_key
 
 Params = dict[str, Any]
@@ -149,44 +149,34 @@ def _group_items(items: list[dict[str, Any]]) -> list[GroupItem]:
 # Phone-number associations
 
 
-@handles("AssociatePhoneNumbersWithVoiceConnector")
-def associate_with_connector(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
-    errors = state.associate_phone_numbers(
-        region,
-        "VoiceConnectorId",
-        params["VoiceConnectorId"],
-        params["E164PhoneNumbers"],
-        force=params.get("ForceAssociate", False),
-    )
-    return wire.phone_number_errors(errors)
+def _associations(target: AssociationKind) -> tuple[Handler, Handler]:
+    """Associate/disassociate handlers for one kind of target (connector or group): same rules."""
+
+    def associate(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
+        errors = state.associate_phone_numbers(
+            region,
+            target,
+            params[target],
+            params["E164PhoneNumbers"],
+            force=params.get("ForceAssociate", False),
+        )
+        return wire.phone_number_errors(errors)
+
+    def disassociate(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
+        errors = state.disassociate_phone_numbers(region, target, params[target], params["E164PhoneNumbers"])
+        return wire.phone_number_errors(errors)
+
+    return associate, disassociate
 
 
-@handles("DisassociatePhoneNumbersFromVoiceConnector")
-def disassociate_from_connector(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
-    errors = state.disassociate_phone_numbers(
-        region, "VoiceConnectorId", params["VoiceConnectorId"], params["E164PhoneNumbers"]
-    )
-    return wire.phone_number_errors(errors)
-
-
-@handles("AssociatePhoneNumbersWithVoiceConnectorGroup")
-def associate_with_group(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
-    errors = state.associate_phone_numbers(
-        region,
-        "VoiceConnectorGroupId",
-        params["VoiceConnectorGroupId"],
-        params["E164PhoneNumbers"],
-        force=params.get("ForceAssociate", False),
-    )
-    return wire.phone_number_errors(errors)
-
-
-@handles("DisassociatePhoneNumbersFromVoiceConnectorGroup")
-def disassociate_from_group(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
-    errors = state.disassociate_phone_numbers(
-        region, "VoiceConnectorGroupId", params["VoiceConnectorGroupId"], params["E164PhoneNumbers"]
-    )
-    return wire.phone_number_errors(errors)
+_TARGETS: tuple[tuple[AssociationKind, str], ...] = (
+    ("VoiceConnectorId", "VoiceConnector"),
+    ("VoiceConnectorGroupId", "VoiceConnectorGroup"),
+)
+for _target, _suffix in _TARGETS:
+    _associate, _disassociate = _associations(_target)
+    handles(f"AssociatePhoneNumbersWith{_suffix}")(_associate)
+    handles(f"DisassociatePhoneNumbersFrom{_suffix}")(_disassociate)
 
 
 # Origination
