@@ -3,7 +3,9 @@
 Every number of an association is accounted for once: in `succeeded_numbers`, or in
 `number_errors` with AWS's code and message (or, for a batch whose request failed outright, the
 request's error). Batches run concurrently, bounded by VOICE_MAX_CONCURRENCY, and report progress.
-Other plans' requests run in order and stop at the first failure.
+Other plans' requests run in order and stop at the first failure, a number AWS refused included
+(a group delete must not go on to empty and delete a group whose numbers are still on it); a
+request that needs the ID an earlier one created gets it here.
 """
 
 import asyncio
@@ -24,7 +26,7 @@ _NUMBER_OPERATIONS = frozenset(
 
 
 async def apply_plan(plan: Plan, voice: VoiceService, progress: Progress | None = None) -> Outcome:
-    if plan.calls and plan.calls[0].operation in _NUMBER_OPERATIONS:
+    if plan.calls and all(call.operation in _NUMBER_OPERATIONS for call in plan.calls):
         return await _apply_batches(plan, voice, progress)
     return await _apply_in_order(plan, voice)
 
@@ -32,8 +34,10 @@ async def apply_plan(plan: Plan, voice: VoiceService, progress: Progress | None 
 async def _apply_in_order(plan: Plan, voice: VoiceService) -> Outcome:
     responses: list[dict[str, Any]] = []
     created: VoiceConnector | VoiceConnectorGroup | None = None
+    succeeded: list[str] = []
     reconciled = False
-    for call in plan.calls:
+    for planned in plan.calls:
+        call = planned.with_created_id(created_id(created))
         try:
             response = await voice.apply(call.operation, call.region, call.params)
         except VoiceError as error:
@@ -42,14 +46,45 @@ async def _apply_in_order(plan: Plan, voice: VoiceService) -> Outcome:
                 status="partial" if responses else "failed",
                 error=ErrorInfo.of(error),
                 responses=responses,
+                succeeded_numbers=succeeded,
+                created=created,
             )
         responses.append(response)
-        if "VoiceConnector" in response:
+        if call.operation == "CreateVoiceConnector":
             created = VoiceConnector.model_validate(response["VoiceConnector"])
-        if "VoiceConnectorGroup" in response:
+        if call.operation == "CreateVoiceConnectorGroup":
             created = VoiceConnectorGroup.model_validate(response["VoiceConnectorGroup"])
         reconciled = reconciled or bool(response.get("Reconciled"))
-    return Outcome(plan=plan, status="applied", created=created, reconciled=reconciled, responses=responses)
+        errors = [PhoneNumberError.model_validate(item) for item in response.get("PhoneNumberErrors") or []]
+        failed = {error.phone_number_id for error in errors}
+        succeeded += [number for number in call.params.get("E164PhoneNumbers", []) if number not in failed]
+        if errors:
+            return Outcome(
+                plan=plan,
+                status="partial" if succeeded or len(responses) > 1 else "failed",
+                succeeded_numbers=succeeded,
+                number_errors=errors,
+                created=created,
+                reconciled=reconciled,
+                responses=responses,
+            )
+    return Outcome(
+        plan=plan,
+        status="applied",
+        created=created,
+        reconciled=reconciled,
+        responses=responses,
+        succeeded_numbers=succeeded,
+    )
+
+
+def created_id(created: VoiceConnector | VoiceConnectorGroup | None) -> str | None:
+    match created:
+        case VoiceConnector():
+            return created.voice_connector_id
+        case VoiceConnectorGroup():
+            return created.voice_connector_group_id
+    return None
 
 
 async def _apply_batches(plan: Plan, voice: VoiceService, progress: Progress | None) -> Outcome:

@@ -7,7 +7,7 @@ so a change never lands on a state nobody saw.
 import asyncio
 from typing import Any
 
-from bot.models import Origination, PhoneNumber, Proxy
+from bot.models import Origination, PhoneNumber, Proxy, VoiceConnectorGroup
 from bot.results import ApiCall, FieldChange, NumberMove, Plan
 from bot.voice import Located, VoiceService
 from commands import ChangeCommand, Resolved
@@ -22,6 +22,15 @@ class NothingToDo(Exception):
     """The change would not change anything, or cannot apply to the current state: say why."""
 
 
+class MustGoFirst(Exception):
+    """AWS would refuse the change until something else is removed: the message says exactly what."""
+
+
+NEW_GROUP_ID = "(the new group's ID)"
+_DISASSOCIATE_FROM_GROUP = "DisassociatePhoneNumbersFromVoiceConnectorGroup"
+_ASSOCIATE_WITH_GROUP = "AssociatePhoneNumbersWithVoiceConnectorGroup"
+
+
 async def make_plan(command: ChangeCommand, voice: VoiceService, command_text: str) -> Plan:
     references = command.references()
     located = await asyncio.gather(*(voice.locate(reference) for reference in references))
@@ -32,8 +41,10 @@ async def make_plan(command: ChangeCommand, voice: VoiceService, command_text: s
             plan = await _connector_create(command, voice, ids)
         case GroupCreate():
             plan = await _group_create(command, voice, ids, found)
-        case ConnectorDelete() | GroupDelete():
-            plan = await _delete(command, ids, found)
+        case ConnectorDelete():
+            plan = await _connector_delete(voice, found[0])
+        case GroupDelete():
+            plan = await _group_delete(voice, found[0])
         case NumbersAssociate() | NumbersDisassociate():
             plan = await _numbers(command, voice, ids, found)
         case OriginationSet() | OriginationToggle() | OriginationClear():
@@ -90,35 +101,189 @@ async def _connector_create(command: ConnectorCreate, voice: VoiceService, ids: 
 async def _group_create(
     command: GroupCreate, voice: VoiceService, ids: dict[str, str], located: list[Located]
 ) -> Plan:
+    """The create, then (when numbers are given) their association with the new group's ID."""
     region = command.region or voice.settings.voice_default_region
-    call = ApiCall(
-        operation=command.operation, region=region, params=command.api_params(Resolved(ids, region))
-    )
+    params = command.api_params(Resolved(ids, region))
+    calls = [ApiCall(operation=command.operation, region=region, params=params)]
     changes = [FieldChange(field="name", before=None, after=command.name)]
     changes += [
         FieldChange(field=f"member priority {member.priority}", before=None, after=_describe(found))
         for member, found in zip(command.members, located, strict=True)
     ]
-    return _plan(f"Create voice connector group '{command.name}' in {region}", [call], changes=changes)
-
-
-async def _delete(
-    command: ConnectorDelete | GroupDelete, ids: dict[str, str], located: list[Located]
-) -> Plan:
-    target = located[0]
-    call = ApiCall(
-        operation=command.operation,
-        region=target.region,
-        params=command.api_params(Resolved(ids, target.region)),
-    )
-    what = "voice connector" if target.kind == "connector" else "voice connector group"
+    moves: list[NumberMove] = []
+    warnings: list[str] = []
+    if command.numbers:
+        records = await voice.phone_numbers_by_e164(command.numbers)
+        moves = [_move(number, records.get(number), None, True, False) for number in command.numbers]
+        warnings = _number_warnings(moves, associating=True)
+        calls += _number_batches(
+            _ASSOCIATE_WITH_GROUP, region, NEW_GROUP_ID, command.numbers, voice, created_id=True
+        )
+        changes.append(FieldChange(field="numbers", before=None, after=f"{len(command.numbers)} number(s)"))
     return _plan(
-        f"Delete {what} {_describe(target)}",
-        [call],
-        target=target,
-        changes=[FieldChange(field=what, before=_describe(target), after=None)],
-        before=target.resource.to_api(),
+        f"Create voice connector group '{command.name}' in {region}",
+        calls,
+        changes=changes,
+        moves=moves,
+        warnings=warnings,
+        also_requires=["numbers.associate"] if command.numbers else [],
     )
+
+
+async def _connector_delete(voice: VoiceService, target: Located) -> Plan:
+    """Take the connector out of every group that lists it, then delete it.
+
+    AWS refuses DeleteVoiceConnector while numbers are associated with the connector (API
+    reference: DeleteVoiceConnector) or while a group lists it. Group membership is removed in the
+    same previewed change; numbers are not (no bot command puts numbers on a connector back), so
+    they must be disassociated first and the refusal names them. Origination and proxy settings go
+    with the connector; the plan's `before` keeps them, so the history shows what was lost.
+    """
+    numbers, groups, origination, proxy = await asyncio.gather(
+        voice.list_phone_numbers(filter_name="VoiceConnectorId", filter_value=target.id),
+        voice.list_everywhere(voice.list_groups),
+        voice.get_origination(target.region, target.id),
+        voice.get_proxy(target.region, target.id),
+    )
+    if numbers:
+        shown = ", ".join(number.number for number in numbers[:10])
+        more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
+        raise MustGoFirst(
+            f"{_describe(target)} still has {len(numbers)} phone number(s) associated directly "
+            f"({shown}{more}); AWS refuses to delete it until they are disassociated from it "
+            "(for example with `aws chime-sdk-voice disassociate-phone-numbers-from-voice-connector`)."
+        )
+    memberships = [
+        (region, group)
+        for region, listed in groups.items()
+        for group in listed
+        if any(item.voice_connector_id == target.id for item in group.voice_connector_items)
+    ]
+    calls = [_group_update(region, group, without=target.id) for region, group in memberships]
+    calls.append(
+        ApiCall(
+            operation="DeleteVoiceConnector", region=target.region, params={"VoiceConnectorId": target.id}
+        )
+    )
+    changes = [FieldChange(field="voice connector", before=_describe(target), after=None)]
+    changes += [
+        FieldChange(field=f"member of group {group.name}", before=group.voice_connector_group_id, after=None)
+        for _, group in memberships
+    ]
+    if origination is not None:
+        changes.append(FieldChange(field="origination routes", before=_routes(origination), after=None))
+    warnings = [
+        f"Group {group.name} ({group.voice_connector_group_id}) will have no members left: "
+        "calls to its numbers will fail."
+        for _, group in memberships
+        if len(group.voice_connector_items) == 1
+    ]
+    before = {
+        "VoiceConnector": target.resource.to_api(),
+        "Region": target.region,
+        "Groups": [
+            {"VoiceConnectorGroupId": group.voice_connector_group_id, "Name": group.name, "Region": region}
+            for region, group in memberships
+        ],
+        "Origination": origination.to_api() if origination else None,
+        "Proxy": proxy.to_api() if proxy else None,
+    }
+    return _plan(
+        f"Delete voice connector {_describe(target)}",
+        calls,
+        target=target,
+        changes=changes,
+        warnings=warnings,
+        before=before,
+    )
+
+
+def _group_update(region: str, group: VoiceConnectorGroup, *, without: str | None) -> ApiCall:
+    """UpdateVoiceConnectorGroup keeping the group's name and every member but `without` (all, if None)."""
+    items = [
+        {"VoiceConnectorId": item.voice_connector_id, "Priority": item.priority}
+        for item in group.voice_connector_items
+        if without is not None and item.voice_connector_id != without
+    ]
+    return ApiCall(
+        operation="UpdateVoiceConnectorGroup",
+        region=region,
+        params={
+            "VoiceConnectorGroupId": group.voice_connector_group_id,
+            "Name": group.name,
+            "VoiceConnectorItems": items,
+        },
+    )
+
+
+async def _group_delete(voice: VoiceService, target: Located) -> Plan:
+    """Disassociate the group's numbers, empty it, delete it: the sequence AWS requires.
+
+    API reference, DeleteVoiceConnectorGroup: "Any VoiceConnectorItems and phone numbers
+    associated with the group must be removed before it can be deleted." The plan's `before`
+    keeps members and numbers, so undo can create the group again with both.
+    """
+    group = target.resource
+    assert isinstance(group, VoiceConnectorGroup)
+    listed = await voice.list_phone_numbers(filter_name="VoiceConnectorGroupId", filter_value=target.id)
+    numbers = sorted(number.number for number in listed)
+    calls = _number_batches(_DISASSOCIATE_FROM_GROUP, target.region, target.id, numbers, voice)
+    if group.voice_connector_items:
+        calls.append(_group_update(target.region, group, without=None))
+    calls.append(
+        ApiCall(
+            operation="DeleteVoiceConnectorGroup",
+            region=target.region,
+            params={"VoiceConnectorGroupId": target.id},
+        )
+    )
+    members = [
+        f"{item.voice_connector_id} (priority {item.priority})" for item in group.voice_connector_items
+    ]
+    changes = [
+        FieldChange(field="voice connector group", before=_describe(target), after=None),
+        FieldChange(field="members", before=", ".join(members) or None, after=None),
+        FieldChange(field="numbers", before=f"{len(numbers)} number(s)" if numbers else None, after=None),
+    ]
+    warnings = (
+        [f"{len(numbers)} number(s) on this group will no longer route anywhere until associated again."]
+        if numbers
+        else []
+    )
+    return _plan(
+        f"Delete voice connector group {_describe(target)}",
+        calls,
+        target=target,
+        changes=[change for change in changes if change.before != change.after],
+        moves=[NumberMove(number=number, current=f"VoiceConnectorGroupId {target.id}") for number in numbers],
+        warnings=warnings,
+        before={"VoiceConnectorGroup": group.to_api(), "Region": target.region, "E164PhoneNumbers": numbers},
+        also_requires=["numbers.disassociate"] if numbers else [],
+    )
+
+
+def _number_batches(
+    operation: str,
+    region: str,
+    group_id: str,
+    numbers: list[str],
+    voice: VoiceService,
+    *,
+    created_id: bool = False,
+    extra: dict[str, Any] | None = None,
+) -> list[ApiCall]:
+    """One request per VOICE_BATCH_SIZE numbers, the most AWS takes in one call."""
+    size = voice.settings.batch_size
+    return [
+        ApiCall(
+            operation=operation,
+            region=region,
+            params={"VoiceConnectorGroupId": group_id, "E164PhoneNumbers": numbers[start : start + size]}
+            | (extra or {}),
+            created_id_param="VoiceConnectorGroupId" if created_id else None,
+        )
+        for start in range(0, len(numbers), size)
+    ]
 
 
 async def _numbers(
@@ -136,17 +301,14 @@ async def _numbers(
     if associating and all(move.note == "already associated with this group" for move in moves):
         raise NothingToDo(f"Every number given is already associated with {_describe(target)}.")
     params = command.api_params(Resolved(ids, target.region))
-    size = voice.settings.batch_size
-    calls = [
-        ApiCall(
-            operation=command.operation,
-            region=target.region,
-            params={**params, "E164PhoneNumbers": params["E164PhoneNumbers"][start : start + size]},
-        )
-        for start in range(0, len(command.numbers), size)
-    ]
+    numbers = params.pop("E164PhoneNumbers")
+    group_id = params.pop("VoiceConnectorGroupId")
+    calls = _number_batches(command.operation, target.region, group_id, numbers, voice, extra=params)
     verb = "Associate" if associating else "Disassociate"
     preposition = "with" if associating else "from"
+    sources = sorted({move.current for move in moves if move.note == "moves here" and move.current})
+    if sources:
+        warnings.append(f"Numbers are taken from: {', '.join(sources)}.")
     return _plan(
         f"{verb} {len(command.numbers)} number(s) {preposition} group {_describe(target)}",
         calls,
@@ -154,17 +316,19 @@ async def _numbers(
         moves=moves,
         warnings=warnings,
         before={number: move.current for number, move in zip(command.numbers, moves, strict=True)},
+        also_requires=["numbers.disassociate"] if sources else [],
     )
 
 
 def _move(
-    number: str, record: PhoneNumber | None, target: Located, associating: bool, force: bool
+    number: str, record: PhoneNumber | None, target: Located | None, associating: bool, force: bool
 ) -> NumberMove:
+    """Where a number is now and what the change does to it; `target` None is a group not yet made."""
     if record is None:
         return NumberMove(number=number, current=None, note="not in this account: AWS will refuse it")
     association = record.associated_with()
     current = f"{association.name} {association.value}" if association else None
-    on_target = association is not None and association.value == target.id
+    on_target = association is not None and target is not None and association.value == target.id
     if associating and on_target:
         note = "already associated with this group"
     elif associating and association is not None:

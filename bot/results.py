@@ -117,11 +117,21 @@ ReadResult = (
 
 
 class ApiCall(BaseModel):
-    """One request a change will send: exactly these parameters, to this region."""
+    """One request a change will send: exactly these parameters, to this region.
+
+    `created_id_param` names a parameter that takes the ID of the resource an earlier request of
+    the same plan creates (a new group's numbers): unknown when previewed, filled in when applied.
+    """
 
     operation: str
     region: str
     params: dict[str, Any]
+    created_id_param: str | None = None
+
+    def with_created_id(self, created_id: str | None) -> "ApiCall":
+        if self.created_id_param is None or created_id is None:
+            return self
+        return self.model_copy(update={"params": {**self.params, self.created_id_param: created_id}})
 
 
 class FieldChange(BaseModel):
@@ -152,6 +162,10 @@ class Plan(BaseModel):
     moves: list[NumberMove] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     before: dict[str, Any] | None = None
+    also_requires: list[str] = Field(default_factory=list)
+    """Permissions the plan needs besides the command's own, because it also does their work
+    (a forced move disassociates numbers from their groups; a group delete disassociates its
+    numbers). Checked with their rules wherever the command's own permission is."""
 
     @property
     def is_noop(self) -> bool:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar, overload
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select, text, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
@@ -108,16 +108,28 @@ class StoreUnavailable(Exception):
 
 
 def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """Turn database and connection failures into StoreUnavailable, naming the operation."""
+    """Turn database and connection failures into StoreUnavailable, naming the operation.
+
+    A value the driver cannot bind (a datetime in a JSON column, say) is a bug in the caller, not
+    an outage: it is raised as StoreMisuse so nobody is told to go and check the database.
+    """
 
     @functools.wraps(method)
     async def guarded(*args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return await method(*args, **kwargs)
+        except StatementError as error:
+            if not isinstance(error, DBAPIError):  # failed before reaching the database
+                raise StoreMisuse(f"{method.__name__}: {error.orig!r}") from error
+            raise StoreUnavailable(f"{method.__name__}: {type(error).__name__}") from error
         except (SQLAlchemyError, OSError) as error:
             raise StoreUnavailable(f"{method.__name__}: {type(error).__name__}") from error
 
     return guarded
+
+
+class StoreMisuse(Exception):
+    """The store was handed something it cannot keep: a programming error, reported as one."""
 
 
 class ClaimRefused(Exception):

@@ -2,7 +2,8 @@
 
 import shlex
 
-from bot.models import Origination, Proxy
+from bot.changes import created_id
+from bot.models import Origination, Proxy, VoiceConnector, VoiceConnectorGroup
 from bot.results import Outcome, Plan
 
 
@@ -28,19 +29,21 @@ def inverse_command(words: str, outcome: Outcome) -> str:
             raise CannotUndo("no number was disassociated by that change")
         return f"numbers associate {target} {' '.join(outcome.succeeded_numbers)}"
     if words in ("connector create", "group create") and outcome.created is not None:
-        created_id = outcome.created.to_api().get("VoiceConnectorId") or outcome.created.to_api().get(
-            "VoiceConnectorGroupId"
-        )
-        kind = words.split()[0]
-        return f"{kind} delete {created_id}"
+        return f"{words.split()[0]} delete {created_id(outcome.created)}"
+    if words == "group delete" and outcome.status == "applied":
+        return _recreate_group(plan)
+    if words == "connector delete" and outcome.status == "applied":
+        return _recreate_connector(plan)
     raise CannotUndo(
-        f"`{words}` cannot be undone automatically: a deleted resource comes back with a new ID. "
-        "Recreate it with the values shown in its history entry."
+        f"`{words}` ended {outcome.status}, so there is no single state to go back to: "
+        "check its history entry and put right what it changed with the matching commands."
     )
 
 
 def undo_caveats(words: str, outcome: Outcome) -> list[str]:
     """What the inverse will not restore, said before anyone confirms it."""
+    if words in ("group delete", "connector delete"):
+        return _recreate_caveats(words.split()[0], outcome.plan)
     if words != "numbers associate":
         return []
     before = outcome.plan.before or {}
@@ -56,6 +59,49 @@ def undo_caveats(words: str, outcome: Outcome) -> list[str]:
         f"{len(moved)} number(s) were moved here with --force from elsewhere: {shown}. Undoing disassociates "
         "them; it does not move them back."
     ]
+
+
+def _recreate_group(plan: Plan) -> str:
+    """`group create` with the deleted group's name, region, members and numbers."""
+    before = plan.before or {}
+    group = VoiceConnectorGroup.model_validate(before["VoiceConnectorGroup"])
+    words = ["group", "create", shlex.quote(group.name), "--region", str(before["Region"])]
+    for item in group.voice_connector_items:
+        words += ["--member", f"{item.voice_connector_id}:{item.priority or 1}"]
+    for number in before.get("E164PhoneNumbers") or []:
+        words += ["--number", number]
+    return " ".join(words)
+
+
+def _recreate_connector(plan: Plan) -> str:
+    """`connector create` with the deleted connector's name, region and encryption."""
+    before = plan.before or {}
+    connector = VoiceConnector.model_validate(before["VoiceConnector"])
+    text = f"connector create {shlex.quote(connector.name)} --region {before['Region']}"
+    return text + ("" if connector.require_encryption is not False else " --no-encryption")
+
+
+def _recreate_caveats(kind: str, plan: Plan) -> list[str]:
+    """A deleted resource never comes back as it was; say what differs before anyone confirms."""
+    if kind == "group":
+        return ["A deleted group cannot come back as it was: undoing creates a new one with a new ID."]
+    before = plan.before or {}
+    caveats = [
+        "A deleted connector cannot come back as it was: undoing creates a new one with a new ID and a "
+        "new outbound host name, which the SBCs must be given."
+    ]
+    lost = []
+    if before.get("Origination"):
+        routes = Origination.model_validate(before["Origination"]).routes
+        lost.append(f"origination routes ({'; '.join(route.describe() for route in routes) or 'none'})")
+    if before.get("Proxy"):
+        lost.append("proxy settings")
+    lost += [
+        f"membership of group {g['Name']} ({g['VoiceConnectorGroupId']})" for g in before.get("Groups") or []
+    ]
+    if lost:
+        caveats.append(f"It does not restore the old connector's {', '.join(lost)}: set them on the new one.")
+    return caveats
 
 
 def _was_on_target(plan: Plan, number: str) -> bool:

@@ -103,7 +103,7 @@ class Workflow:
 
     async def handle(self, request: Request) -> Reply:
         """Answer one request; without the audit store nothing is changed, and the person is told so."""
-        return await _unless_store_down(self._handle(request))
+        return await _guarded(self._handle(request))
 
     async def _handle(self, request: Request, *, undo_of: str | None = None) -> Reply:
         parsed = parse_text(request.text)
@@ -224,7 +224,7 @@ class Workflow:
 
     async def confirm(self, change_id: str, actor: Request, progress: ProgressFactory | None = None) -> Reply:
         """Apply a previewed change for `actor`; `progress` makes a progress reporter for bulk changes."""
-        return await _unless_store_down(self._confirm(change_id, actor, progress))
+        return await _guarded(self._confirm(change_id, actor, progress))
 
     async def _confirm(self, change_id: str, actor: Request, progress: ProgressFactory | None) -> Reply:
         record = await self.store.get(change_id)
@@ -332,7 +332,7 @@ class Workflow:
         return Reply(doc, public=True, announce=True)
 
     async def cancel(self, change_id: str, actor: Request) -> Reply:
-        return await _unless_store_down(self._cancel(change_id, actor))
+        return await _guarded(self._cancel(change_id, actor))
 
     async def _cancel(self, change_id: str, actor: Request) -> Reply:
         record = await self.store.get(change_id)
@@ -453,7 +453,10 @@ class Workflow:
             log.exception("could not announce change %s", record.id)
 
 
-async def _unless_store_down(work: Awaitable[Reply]) -> Reply:
+async def _guarded(work: Awaitable[Reply]) -> Reply:
+    """Answer every request, whatever breaks: a store outage changed nothing; a bug is named in the
+    log under an error ID the person can quote, and they are told to check history before retrying
+    (the bug may have struck after AWS acted)."""
     try:
         return await work
     except StoreUnavailable as error:
@@ -463,6 +466,14 @@ async def _unless_store_down(work: Awaitable[Reply]) -> Reply:
             "Try again shortly; operators: check DATABASE_URL and /readyz."
         )
         return Reply(Doc("Not run: the audit store is unavailable", (Notice("error", text),), level="error"))
+    except Exception as error:
+        reference = uuid.uuid4().hex[:8]
+        log.exception("internal error %s: %s: %s", reference, type(error).__name__, error)
+        text = (
+            f"Switchboard hit an internal error (error ID {reference}); it is logged for the operators. "
+            "Check `/voice history` before trying again: a change may or may not have been made."
+        )
+        return Reply(Doc("Internal error", (Notice("error", text),), level="error"))
 
 
 def _stored_command(record: ChangeRecord) -> ChangeCommand:

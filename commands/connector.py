@@ -81,7 +81,10 @@ class ConnectorCreate(ChangeCommand):
 
 class ConnectorDelete(ChangeCommand):
     words = ("connector", "delete")
-    summary = "Delete a voice connector (refused by AWS while numbers or groups use it)."
+    summary = (
+        "Delete a voice connector, taking it out of its groups first; numbers on it must be "
+        "disassociated before."
+    )
     params = (CONNECTOR,)
     examples = ("/voice connector delete old-trunk --reason 'decommissioned'",)
     permission = "connector.delete"

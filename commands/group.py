@@ -6,7 +6,7 @@ from pydantic import Field
 
 from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
 from commands.connector import REGION
-from commands.types import Member, Name, Region
+from commands.types import Member, Name, Region, UniqueNumbers
 
 GROUP = Param("group", "GROUP", "voice connector group ID or unique name")
 
@@ -46,7 +46,10 @@ class GroupShow(ReadCommand):
 
 class GroupCreate(ChangeCommand):
     words = ("group", "create")
-    summary = "Create a voice connector group of up to 3 connectors (priority 1 is tried first)."
+    summary = (
+        "Create a voice connector group of up to 3 connectors (priority 1 is tried first), "
+        "optionally with phone numbers."
+    )
     params = (
         Param("name", "NAME", "group name"),
         Param(
@@ -59,14 +62,26 @@ class GroupCreate(ChangeCommand):
             convert=parse_member,
         ),
         REGION,
+        Param(
+            "numbers",
+            "NUMBER",
+            "phone number to associate with the new group (repeatable; must be unassociated)",
+            "--number",
+            repeat=True,
+            required=False,
+        ),
     )
-    examples = ("/voice group create myGroup --member abcdef1ghij2klmno3pqr4:2",)
+    examples = (
+        "/voice group create myGroup --member abcdef1ghij2klmno3pqr4:2",
+        "/voice group create pstn-west --member pstn-secondary:1 --number +12065550150",
+    )
     permission = "group.create"
     operation: ClassVar[str] = "CreateVoiceConnectorGroup"
 
     name: Name
     members: list[Member] = Field(default_factory=list, max_length=3)
     region: Region | None = None
+    numbers: UniqueNumbers = Field(default_factory=list)
 
     def references(self) -> list[Reference]:
         return [Reference("connector", member.connector) for member in self.members]
@@ -83,7 +98,10 @@ class GroupCreate(ChangeCommand):
 
 class GroupDelete(ChangeCommand):
     words = ("group", "delete")
-    summary = "Delete a voice connector group (refused by AWS while numbers are associated)."
+    summary = (
+        "Delete a voice connector group: its numbers are disassociated and its members removed first, "
+        "as AWS requires; undo restores them."
+    )
     params = (GROUP,)
     examples = ("/voice group delete old-group",)
     permission = "group.delete"

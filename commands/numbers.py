@@ -5,11 +5,11 @@ import io
 import re
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
 from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
 from commands.group import GROUP
-from commands.types import E164Number, Name, normalise_e164
+from commands.types import Name, UniqueNumbers, normalise_e164, unique
 
 _SEPARATORS = re.compile(r"[,;\s]+")
 _NANP_DIGITS = 10
@@ -46,12 +46,6 @@ def group_number_tokens(tokens: list[str]) -> list[str]:
     return [number for number in numbers if _SEPARATORS.sub("", number)]
 
 
-def _unique(numbers: list[str]) -> list[str]:
-    """A number typed twice is one number: it is sent and reported once."""
-    return list(dict.fromkeys(numbers))
-
-
-UniqueNumbers = Annotated[list[E164Number], AfterValidator(_unique)]
 MAX_FILE_ROWS = 50_000
 _FILE_ID = re.compile(r"(?<![A-Z0-9])F[A-Z0-9]{8,}(?![A-Z0-9])")
 
@@ -84,7 +78,7 @@ def numbers_in_file(text: str) -> tuple[list[str], list[str]]:
             numbers.append(normalise_e164(number))
         except ValueError as error:
             problems.append(f"line {line}: {number!r}: {error}")
-    return _unique(numbers), problems
+    return unique(numbers), problems
 
 
 NUMBERS = Param(
@@ -121,7 +115,7 @@ class NumbersChange(ChangeCommand):
 
     def with_file_numbers(self, numbers: list[str]) -> Self:
         """This command with the file's numbers added, the file itself no longer needed."""
-        return self.model_copy(update={"numbers": _unique([*self.numbers, *numbers]), "file": None})
+        return self.model_copy(update={"numbers": unique([*self.numbers, *numbers]), "file": None})
 
     def references(self) -> list[Reference]:
         return [Reference("group", self.group)]

@@ -82,8 +82,14 @@ def upper(value: object) -> object:
     return value.upper() if isinstance(value, str) else value
 
 
+def unique(numbers: list[str]) -> list[str]:
+    """A number typed twice is one number: it is sent and reported once."""
+    return list(dict.fromkeys(numbers))
+
+
 Name = Annotated[str, AfterValidator(check_name)]
 E164Number = Annotated[str, BeforeValidator(normalise_e164)]
+UniqueNumbers = Annotated[list[E164Number], AfterValidator(unique)]
 CountryCode = Annotated[str, BeforeValidator(upper), Field(pattern=r"^[A-Z]{2}$")]
 Host = Annotated[str, AfterValidator(check_host)]
 Protocol = Annotated[Literal["TCP", "UDP"], BeforeValidator(upper)]
@@ -95,8 +101,9 @@ class AwsShape(BaseModel):
     model_config = ConfigDict(frozen=True, alias_generator=to_pascal, populate_by_name=True, extra="ignore")
 
     def to_api(self) -> dict[str, object]:
-        """The API's JSON for this value: only the members that are set."""
-        return self.model_dump(by_alias=True, exclude_none=True)
+        """The API's JSON for this value: only the members that are set, JSON-safe (timestamps as
+        ISO 8601 text), so it can go into a request, a plan or the audit log alike."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
 
 class Route(AwsShape):

@@ -20,6 +20,7 @@ from bot.render.doc import (
     Table,
 )
 from bot.results import (
+    ApiCall,
     ConnectorDetail,
     ConnectorList,
     ErrorInfo,
@@ -311,25 +312,38 @@ def plan_view(plan: Plan, *, dry_run: bool = False) -> Doc:
         rows = tuple((move.number, move.current or "-", move.note or "") for move in plan.moves)
         parts.append(Table("Numbers", ("Number", "Now associated with", "Note"), rows, "numbers.csv"))
     parts.extend(Notice("warning", warning) for warning in plan.warnings)
-    if len(plan.calls) > 1:
-        first = plan.calls[0]
-        size = len(first.params.get("E164PhoneNumbers", []))
-        parts.append(
-            Paragraph(
-                (
-                    f"Sends {len(plan.calls)} {first.operation} requests to {first.region}, "
-                    f"{size} numbers each.",
-                )
-            )
-        )
-    for call in plan.calls[:1]:
-        body = json.dumps(call.params, separators=(", ", ": "))
-        if len(body) > 500:
-            body = body[:500] + "…"
-        parts.append(Paragraph((f"Sends {call.operation} to {call.region}: ", Code(body))))
+    parts.extend(_request_steps(plan.calls))
     if dry_run:
         parts.append(Notice("info", "Dry run: nothing was changed."))
     return Doc(f"Preview: {plan.summary}", tuple(parts))
+
+
+def _request_steps(calls: list[ApiCall]) -> list[Part]:
+    """The requests in the order they are sent; a run of batches of one operation is one step."""
+    runs: list[list[ApiCall]] = []
+    for call in calls:
+        if runs and (runs[-1][0].operation, runs[-1][0].region) == (call.operation, call.region):
+            runs[-1].append(call)
+        else:
+            runs.append([call])
+    numbered = len(runs) > 1
+    parts: list[Part] = []
+    for index, run in enumerate(runs, start=1):
+        first = run[0]
+        body = json.dumps(first.params, separators=(", ", ": "))
+        if len(body) > 500:
+            body = body[:500] + "…"
+        step = f"{index}. " if numbered else ""
+        if len(run) > 1:
+            size = max(len(call.params.get("E164PhoneNumbers", [])) for call in run)
+            lead = (
+                f"{step}Sends {len(run)} {first.operation} requests to {first.region}, "
+                f"up to {size} numbers each; the first: "
+            )
+        else:
+            lead = f"{step}Sends {first.operation} to {first.region}: "
+        parts.append(Paragraph((lead, Code(body))))
+    return parts
 
 
 def outcome_view(outcome: Outcome) -> Doc:
