@@ -102,8 +102,14 @@ def _members(group: VoiceConnectorGroup) -> set[tuple[str, int | None]]:
 
 
 def _same_origination(current: Origination, wanted: Origination) -> bool:
+    """Equal as AWS stores them: an omitted port is 5060 (API reference, OriginationRoute: Port
+    "Defaults to 5060")."""
+
     def key(origination: Origination) -> tuple[object, ...]:
-        routes = sorted(route.describe() for route in origination.routes)
+        routes = sorted(
+            route.model_copy(update={"port": 5060 if route.port is None else route.port}).describe()
+            for route in origination.routes
+        )
         return (tuple(routes), bool(origination.disabled))
 
     return key(current) == key(wanted)

@@ -1,0 +1,282 @@
+"""Every change command's whole life, in-process against the sandbox: dry run → preview → apply →
+read back → crash read-back (reconciliation) → undo → read back.
+
+The account is read back straight from the sandbox with botocore, not through the bot, and
+compared by names (IDs change when a deleted resource is recreated). A change command without a
+row here, or whose plan, apply, read-back check or inverse does not work, fails this file.
+"""
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import verify
+from bot.results import Plan
+from bot.runtime import Runtime, open_runtime
+from bot.sandbox import RunningSandbox
+from bot.settings import AwsSettings, CoreSettings
+from bot.store import Status
+from bot.workflow import Reply, Request
+from commands import ChangeCommand
+from commands.connector import ConnectorCreate, ConnectorDelete
+from commands.group import GroupCreate, GroupDelete
+from commands.numbers import NumbersAssociate, NumbersDisassociate
+from commands.origination import OriginationClear, OriginationDisable, OriginationEnable, OriginationSet
+from commands.proxy import ProxyClear, ProxySet
+from commands.registry import COMMANDS
+from tests.sandbox_fixtures import voice_client
+
+REGIONS = ("us-east-1", "us-west-2")
+POLICY = "roles:\n  admin: ['*']\ngrants:\n  - role: admin\n    everyone: true\n"
+
+Account = dict[str, Any]
+"""The account by names: connectors, groups (members, numbers), origination and proxy per connector."""
+
+
+async def read_account(sandbox: RunningSandbox) -> Account:
+    """Everything a change command can touch, keyed by names so recreated resources compare equal."""
+    connectors: dict[str, str] = {}
+    account: Account = {"connectors": {}, "groups": {}, "numbers": {}}
+    for region in REGIONS:
+        async with voice_client(sandbox, region) as client:
+            listed = (await client.list_voice_connectors())["VoiceConnectors"]
+            for connector in listed:
+                connectors[connector["VoiceConnectorId"]] = connector["Name"]
+                account["connectors"][connector["Name"]] = {
+                    "region": region,
+                    "encryption": connector["RequireEncryption"],
+                    "origination": await _optional(
+                        client.get_voice_connector_origination, connector, "Origination"
+                    ),
+                    "proxy": await _optional(client.get_voice_connector_proxy, connector, "Proxy"),
+                }
+    groups: dict[str, str] = {}
+    for region in REGIONS:
+        async with voice_client(sandbox, region) as client:
+            for group in (await client.list_voice_connector_groups())["VoiceConnectorGroups"]:
+                groups[group["VoiceConnectorGroupId"]] = group["Name"]
+                members = sorted(
+                    (connectors[item["VoiceConnectorId"]], item["Priority"])
+                    for item in group["VoiceConnectorItems"]
+                )
+                account["groups"][group["Name"]] = {"region": region, "members": members}
+    async with voice_client(sandbox) as client:
+        token: dict[str, str] = {}
+        while True:
+            page = await client.list_phone_numbers(**token)
+            for number in page["PhoneNumbers"]:
+                for association in number.get("Associations") or []:
+                    names = connectors if association["Name"] == "VoiceConnectorId" else groups
+                    account["numbers"][number["E164PhoneNumber"]] = names[association["Value"]]
+            if not page.get("NextToken"):
+                break
+            token = {"NextToken": page["NextToken"]}
+    return account
+
+
+async def _optional(get: Callable[..., Any], connector: dict[str, Any], key: str) -> Any:
+    try:
+        return (await get(VoiceConnectorId=connector["VoiceConnectorId"]))[key]
+    except Exception as error:  # botocore's NotFoundException: the setting was never made
+        if "NotFound" not in type(error).__name__:
+            raise
+        return None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One change command's life: `setup` makes the state it needs; `applied` checks the result."""
+
+    command: type[ChangeCommand]
+    text: str
+    applied: Callable[[Account], bool]
+    setup: tuple[str, ...] = ()
+    restored: Callable[[Account, Account], bool] = field(default=lambda before, after: before == after)
+    """Whether the account after undo is what it was before (by names, IDs aside)."""
+    caveat: str | None = None
+    """What the undo's preview must warn it will not restore."""
+
+
+def _connector_back_without_its_settings(before: Account, after: Account) -> bool:
+    """A deleted connector comes back by name and region, without its origination or groups."""
+    back = after["connectors"].get("doomed-vc")
+    return back is not None and back["region"] == "us-west-2" and back["origination"] is None
+
+
+ROUTE = "--route 10.24.34.7:5060/udp,priority=1,weight=10"
+N1, N2, N3 = "+12065550120", "+12065550121", "+12065550122"
+
+ROWS = (
+    Row(
+        ConnectorCreate,
+        "connector create lifecycle-vc --region us-west-2 --no-encryption --tag team=voice",
+        lambda account: (
+            account["connectors"]["lifecycle-vc"]
+            == {"region": "us-west-2", "encryption": False, "origination": None, "proxy": None}
+        ),
+    ),
+    Row(
+        ConnectorDelete,
+        "connector delete doomed-vc --reason decommissioned",
+        lambda account: (
+            "doomed-vc" not in account["connectors"]
+            and account["groups"]["doomed-group"]["members"] == [("pstn-primary", 2)]
+        ),
+        setup=(
+            "connector create doomed-vc --region us-west-2",
+            "group create doomed-group --member doomed-vc:1 --member pstn-primary:2",
+            f"origination set doomed-vc {ROUTE}",
+        ),
+        restored=_connector_back_without_its_settings,
+        caveat="new outbound host name",
+    ),
+    Row(
+        GroupCreate,
+        f"group create lifecycle-group --member pstn-primary:1 --member pstn-secondary:2 --number {N1}",
+        lambda account: (
+            account["groups"]["lifecycle-group"]["members"] == [("pstn-primary", 1), ("pstn-secondary", 2)]
+            and account["numbers"][N1] == "lifecycle-group"
+        ),
+    ),
+    Row(
+        GroupDelete,
+        "group delete pstn-failover",
+        lambda account: "pstn-failover" not in account["groups"] and N1 not in account["numbers"],
+        setup=(f"numbers associate pstn-failover {N1} {N2}",),
+        caveat="new ID",
+    ),
+    Row(
+        NumbersAssociate,
+        f"numbers associate pstn-failover {N1} {N2}",
+        lambda account: account["numbers"][N1] == account["numbers"][N2] == "pstn-failover",
+    ),
+    Row(
+        NumbersAssociate,
+        f"numbers associate pstn-failover {N3} --force",
+        lambda account: account["numbers"][N3] == "pstn-failover",
+        setup=(f"group create other-group --number {N3}",),
+        restored=lambda before, after: N3 not in after["numbers"],
+        caveat="does not move them back",
+    ),
+    Row(
+        NumbersDisassociate,
+        f"numbers disassociate pstn-failover {N1}",
+        lambda account: N1 not in account["numbers"] and account["numbers"][N2] == "pstn-failover",
+        setup=(f"numbers associate pstn-failover {N1} {N2}",),
+    ),
+    Row(
+        OriginationSet,
+        f"origination set pstn-secondary {ROUTE} --route sbc.example.com/tcp,priority=2,weight=1",
+        lambda account: len(account["connectors"]["pstn-secondary"]["origination"]["Routes"]) == 2,
+    ),
+    Row(
+        OriginationDisable,
+        "origination disable pstn-secondary",
+        lambda account: account["connectors"]["pstn-secondary"]["origination"]["Disabled"] is True,
+        setup=(f"origination set pstn-secondary {ROUTE}",),
+    ),
+    Row(
+        OriginationEnable,
+        "origination enable pstn-secondary",
+        lambda account: account["connectors"]["pstn-secondary"]["origination"]["Disabled"] is False,
+        setup=(f"origination set pstn-secondary {ROUTE} --disabled",),
+    ),
+    Row(
+        OriginationClear,
+        "origination clear pstn-secondary",
+        lambda account: account["connectors"]["pstn-secondary"]["origination"] is None,
+        setup=(f"origination set pstn-secondary {ROUTE}",),
+    ),
+    Row(
+        ProxySet,
+        "proxy set pstn-secondary --expiry 60 --countries US,CA --fallback +12065550199",
+        lambda account: (
+            account["connectors"]["pstn-secondary"]["proxy"]["PhoneNumberCountries"] == ["US", "CA"]
+        ),
+    ),
+    Row(
+        ProxyClear,
+        "proxy clear pstn-secondary",
+        lambda account: account["connectors"]["pstn-secondary"]["proxy"] is None,
+        setup=("proxy set pstn-secondary --expiry 30 --countries US",),
+    ),
+)
+
+
+def test_every_change_command_has_a_lifecycle_row() -> None:
+    """A new change command fails here until its whole life is tested below."""
+    change_commands = {command for command in COMMANDS if issubclass(command, ChangeCommand)}
+    assert change_commands == {row.command for row in ROWS}
+
+
+@pytest.fixture
+async def runtime(sandbox: RunningSandbox, tmp_path: Path) -> AsyncIterator[Runtime]:
+    policy = tmp_path / "policy.yaml"
+    policy.write_text(POLICY)
+    core = CoreSettings(database_url=f"sqlite+aiosqlite:///{tmp_path}/audit.db", policy_file=policy)
+    async with open_runtime(aws=AwsSettings(), core=core, sandbox_fallback=False) as runtime:
+        yield runtime
+
+
+def _request(text: str) -> Request:
+    return Request(user_id="U0LIFE", channel_id="C0OPS", text=text, surface="console")
+
+
+async def _apply(runtime: Runtime, text: str) -> tuple[Reply, Plan]:
+    """Preview and confirm one command; returns the outcome's reply and the plan that was applied."""
+    preview = await runtime.workflow.handle(_request(text))
+    assert preview.change_id is not None, preview.doc
+    record = await runtime.store.get(preview.change_id)
+    assert record is not None and record.status == Status.PLANNED and record.plan is not None
+    applied = await runtime.workflow.confirm(preview.change_id, _request(""))
+    record = await runtime.store.get(preview.change_id)
+    assert record is not None and record.status == Status.APPLIED, (record and record.error, applied.doc)
+    return applied, Plan.model_validate(record.plan)
+
+
+async def _in_effect(runtime: Runtime, plan: Plan, since: datetime) -> bool:
+    return await verify.in_effect(plan, runtime.backend.voice, since)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.text.split(" --")[0][:40] for row in ROWS])
+async def test_change_lives_from_preview_to_undo(row: Row, runtime: Runtime, sandbox: RunningSandbox) -> None:
+    for text in row.setup:
+        await _apply(runtime, text)
+    before = await read_account(sandbox)
+
+    dry = await runtime.workflow.handle(_request(row.text + " --dry-run"))
+    assert dry.change_id is None and "Dry run" in str(dry.doc)
+    assert await read_account(sandbox) == before, "a dry run changed the account"
+
+    started = datetime.now().astimezone()
+    preview = await runtime.workflow.handle(_request(row.text))
+    assert preview.change_id is not None, preview.doc
+    planned = await runtime.store.get(preview.change_id)
+    assert planned is not None and planned.plan is not None
+    assert not await _in_effect(runtime, Plan.model_validate(planned.plan), started), "in effect before apply"
+    await runtime.workflow.cancel(preview.change_id, _request(""))
+
+    _, plan = await _apply(runtime, row.text)
+    after = await read_account(sandbox)
+    assert after != before and row.applied(after), after
+    assert await _in_effect(runtime, plan, started), "crash recovery would not see the applied change"
+
+    [applied] = [
+        r
+        for r in await runtime.store.history(limit=100)
+        if r.command_text == row.text and r.status == Status.APPLIED
+    ]
+    undo = await runtime.workflow.handle(_request(f"undo {applied.id}"))
+    assert undo.change_id is not None, undo.doc
+    if row.caveat:
+        assert row.caveat in str(undo.doc), undo.doc
+    undo_started = datetime.now().astimezone()
+    await runtime.workflow.confirm(undo.change_id, _request(""))
+    undone = await runtime.store.get(undo.change_id)
+    assert undone is not None and undone.status == Status.APPLIED and undone.undo_of == applied.id, undone
+    assert row.restored(before, await read_account(sandbox)), await read_account(sandbox)
+    assert await _in_effect(runtime, Plan.model_validate(undone.plan), undo_started)
