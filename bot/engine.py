@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bot.aws_errors import VoiceError
 from bot.changes import Progress, apply_plan
-from bot.plans import MustGoFirst, NothingToDo, make_plan
+from bot.plans import NothingToDo, Unplannable, make_plan
 from bot.reads import run_read
 from bot.render import views
 from bot.render.doc import Doc, Notice
@@ -55,10 +55,10 @@ class Engine:
             return Planned(await make_plan(command, self.voice, text), None)
         except NothingToDo as reason:
             return Planned(None, Doc(f"Nothing to do: {reason}", (Notice("info", str(reason)),)))
-        except MustGoFirst as reason:
+        except Unplannable as reason:
             return Planned(
                 None,
-                Doc("Not planned: something has to go first", (Notice("warning", str(reason)),), "warning"),
+                Doc(f"Not planned: {reason}", (Notice("warning", str(reason)),), "warning"),
             )
         except VoiceError as error:
             return Planned(

@@ -5,9 +5,10 @@ so a change never lands on a state nobody saw.
 """
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.models import Origination, PhoneNumber, Proxy, VoiceConnectorGroup
+from bot.models import Origination, PhoneNumber, Proxy, VoiceConnector, VoiceConnectorGroup
 from bot.results import ApiCall, FieldChange, NumberMove, Plan
 from bot.voice import Located, VoiceService
 from commands import ChangeCommand, Resolved
@@ -22,8 +23,9 @@ class NothingToDo(Exception):
     """The change would not change anything, or cannot apply to the current state: say why."""
 
 
-class MustGoFirst(Exception):
-    """AWS would refuse the change until something else is removed: the message says exactly what."""
+class Unplannable(Exception):
+    """AWS would refuse the change as it stands, or it would leave names ambiguous: the message
+    says exactly why and what has to happen first."""
 
 
 NEW_GROUP_ID = "(the new group's ID)"
@@ -76,14 +78,34 @@ def _enabled(origination: Origination | None) -> str | None:
     return "disabled" if origination.disabled else "enabled"
 
 
+async def _refuse_taken_name(
+    what: str,
+    name: str,
+    voice: VoiceService,
+    lister: Callable[[str], Awaitable[list[VoiceConnector]]]
+    | Callable[[str], Awaitable[list[VoiceConnectorGroup]]],
+) -> None:
+    """AWS allows two resources with one name, but every lookup by that name would then be refused
+    as ambiguous; lookups span all configured regions, so the name must be free in all of them."""
+    found = await voice.list_everywhere(lister)
+    taken = [(region, r) for region, listed in found.items() for r in listed if r.name == name]
+    if taken:
+        where = "; ".join(f"{_resource_id(resource)} in {region}" for region, resource in taken)
+        raise Unplannable(
+            f"A {what} named '{name}' already exists ({where}). Names must stay unique, since commands "
+            "find resources by name: choose another name."
+        )
+
+
+def _resource_id(resource: VoiceConnector | VoiceConnectorGroup) -> str:
+    if isinstance(resource, VoiceConnector):
+        return resource.voice_connector_id
+    return resource.voice_connector_group_id
+
+
 async def _connector_create(command: ConnectorCreate, voice: VoiceService, ids: dict[str, str]) -> Plan:
     region = command.region or voice.settings.voice_default_region
-    existing = [c for c in await voice.list_connectors(region) if c.name == command.name]
-    warnings = (
-        [f"A connector named '{command.name}' already exists in {region}; names will no longer be unique."]
-        if existing
-        else []
-    )
+    await _refuse_taken_name("voice connector", command.name, voice, voice.list_connectors)
     call = ApiCall(
         operation=command.operation, region=region, params=command.api_params(Resolved(ids, region))
     )
@@ -93,9 +115,7 @@ async def _connector_create(command: ConnectorCreate, voice: VoiceService, ids: 
         FieldChange(field="encryption", before=None, after="off" if command.no_encryption else "required"),
     ]
     changes += [FieldChange(field=f"tag {tag.key}", before=None, after=tag.value) for tag in command.tags]
-    return _plan(
-        f"Create voice connector '{command.name}' in {region}", [call], changes=changes, warnings=warnings
-    )
+    return _plan(f"Create voice connector '{command.name}' in {region}", [call], changes=changes)
 
 
 async def _group_create(
@@ -103,6 +123,7 @@ async def _group_create(
 ) -> Plan:
     """The create, then (when numbers are given) their association with the new group's ID."""
     region = command.region or voice.settings.voice_default_region
+    await _refuse_taken_name("voice connector group", command.name, voice, voice.list_groups)
     params = command.api_params(Resolved(ids, region))
     calls = [ApiCall(operation=command.operation, region=region, params=params)]
     changes = [FieldChange(field="name", before=None, after=command.name)]
@@ -148,7 +169,7 @@ async def _connector_delete(voice: VoiceService, target: Located) -> Plan:
     if numbers:
         shown = ", ".join(number.number for number in numbers[:10])
         more = f" and {len(numbers) - 10} more" if len(numbers) > 10 else ""
-        raise MustGoFirst(
+        raise Unplannable(
             f"{_describe(target)} still has {len(numbers)} phone number(s) associated directly "
             f"({shown}{more}); AWS refuses to delete it until they are disassociated from it "
             "(for example with `aws chime-sdk-voice disassociate-phone-numbers-from-voice-connector`)."

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar, overload
 
-from sqlalchemy import JSON, DateTime, Integer, String, Text, func, select, text, update
+from sqlalchemy import JSON, Connection, DateTime, Integer, String, Text, func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -22,7 +22,7 @@ from sqlalchemy.pool import StaticPool
 P = ParamSpec("P")
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: IDs are read aloud on bridges
 
 
@@ -59,7 +59,8 @@ class ChangeRecord(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     requested_by: Mapped[str] = mapped_column(String(64))
     surface: Mapped[str] = mapped_column(String(16))
-    channel_id: Mapped[str | None] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    team_id: Mapped[str | None] = mapped_column(String(32))
     command_text: Mapped[str] = mapped_column(Text)
     command: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     permission: Mapped[str | None] = mapped_column(String(64))
@@ -128,6 +129,22 @@ def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
     return guarded
 
 
+def _add_missing_columns(connection: Connection) -> None:
+    """Schema 2 added `team_id`: tables made by schema 1 get it (create_all never alters a table)."""
+    present = {column["name"] for column in inspect(connection).get_columns(ChangeRecord.__tablename__)}
+    for column in ChangeRecord.__table__.columns:
+        if column.name not in present:
+            kind = column.type.compile(dialect=connection.dialect)
+            connection.execute(
+                text(f"ALTER TABLE {ChangeRecord.__tablename__} ADD COLUMN {column.name} {kind}")
+            )
+
+
+def _storable(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL: a pasted NUL must not keep an attempt out of the audit log."""
+    return value.replace("\x00", "\\0") if isinstance(value, str) else value
+
+
 class StoreMisuse(Exception):
     """The store was handed something it cannot keep: a programming error, reported as one."""
 
@@ -162,6 +179,7 @@ class Store:
                 # Replicas starting together would race on CREATE TABLE; one migrates, the rest wait.
                 await connection.execute(text("SELECT pg_advisory_xact_lock(7236001)"))
             await connection.run_sync(Base.metadata.create_all)
+            await connection.run_sync(_add_missing_columns)
         async with self._sessions.begin() as session:
             if await session.get(SchemaVersion, SCHEMA_VERSION) is None:
                 session.add(SchemaVersion(version=SCHEMA_VERSION, applied_at=now()))
@@ -177,7 +195,8 @@ class Store:
     @_guarded
     async def add(self, **fields: Any) -> ChangeRecord:
         moment = now()
-        record = ChangeRecord(id=new_change_id(), created_at=moment, updated_at=moment, **fields)
+        storable = {name: _storable(value) for name, value in fields.items()}
+        record = ChangeRecord(id=new_change_id(), created_at=moment, updated_at=moment, **storable)
         async with self._sessions.begin() as session:
             session.add(record)
         return record
@@ -231,7 +250,22 @@ class Store:
             result = await session.execute(
                 update(ChangeRecord)
                 .where(ChangeRecord.id == change_id, ChangeRecord.status == from_status)
-                .values(status=to_status, updated_at=now(), **fields)
+                .values(status=to_status, updated_at=now(), **{k: _storable(v) for k, v in fields.items()})
+            )
+        return getattr(result, "rowcount", 0) == 1
+
+    @_guarded
+    async def renew(self, change_id: str, claimed_by: str) -> bool:
+        """Keep a live apply's claim fresh, so no replica takes it for abandoned; False if it was settled."""
+        async with self._sessions.begin() as session:
+            result = await session.execute(
+                update(ChangeRecord)
+                .where(
+                    ChangeRecord.id == change_id,
+                    ChangeRecord.status == Status.APPLYING,
+                    ChangeRecord.claimed_by == claimed_by,
+                )
+                .values(updated_at=now())
             )
         return getattr(result, "rowcount", 0) == 1
 
@@ -250,9 +284,13 @@ class Store:
             return int(count or 0)
 
     @_guarded
-    async def history(self, resource: str | None = None, limit: int = 20) -> Sequence[ChangeRecord]:
-        """Newest first; `resource` matches a target's ID or name."""
+    async def history(
+        self, resource: str | None = None, limit: int = 20, *, channel_id: str | None = None
+    ) -> Sequence[ChangeRecord]:
+        """Newest first; `resource` matches a target's ID or name; `channel_id` keeps one channel's."""
         query = select(ChangeRecord).order_by(ChangeRecord.created_at.desc()).limit(limit)
+        if channel_id is not None:
+            query = query.where(ChangeRecord.channel_id == channel_id)
         if resource:
             query = query.where((ChangeRecord.target_id == resource) | (ChangeRecord.target_name == resource))
         async with self._sessions() as session:

@@ -16,6 +16,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from bot import metrics, verify
+from bot.authority import Verdict, first_refusal, judge, permissions_of
 from bot.changes import Progress
 from bot.engine import Engine, parse_text
 from bot.policy import Policy, Subject
@@ -25,7 +26,7 @@ from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
 from bot.undo import CannotUndo, inverse_command, undo_caveats
 from commands import ChangeCommand, Command, ReadCommand, UsageError, find
-from commands.audit import History, Undo
+from commands.audit import HISTORY_EVERYWHERE, History, Undo
 from commands.numbers import NumbersChange, numbers_in_file
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ class Request:
     surface: str
     usergroups: frozenset[str] = frozenset()
     message_ref: dict[str, str] | None = None  # the preview message a button was clicked on
+    team_id: str | None = None  # the Slack workspace the request came from
 
     def subject(self) -> Subject:
         return Subject(self.user_id, self.channel_id, self.usergroups)
@@ -81,6 +83,12 @@ class Announcer(Protocol):
     async def announce(self, doc: Doc, record: ChangeRecord) -> None: ...
 
 
+class Membership(Protocol):
+    """A person's user groups as the policy's grants name them (Slack: usergroups.users.list)."""
+
+    async def groups_of(self, user_id: str, *, fresh: bool = False) -> frozenset[str]: ...
+
+
 class Workflow:
     def __init__(
         self,
@@ -89,9 +97,11 @@ class Workflow:
         policy: Policy,
         announcer: Announcer | None = None,
         files: FileSource | None = None,
+        membership: Membership | None = None,
     ) -> None:
         self.engine = engine
         self.files = files
+        self.membership = membership
         self.store = store
         self.policy = policy
         self.announcer = announcer
@@ -112,18 +122,23 @@ class Workflow:
             await self.record_invalid(request, parsed.problem)
             return Reply(parsed.problem)
         command = parsed.command
-        decision = self.policy.decide(request.subject(), command.permission)
-        if not decision.allowed:
-            await self._record(request, Status.DENIED, command=command, error=decision.explain())
-            return Reply(views.denied_view(command.permission, decision.explain()))
-        if isinstance(command, History):
-            records = await self.store.history(command.resource, command.limit)
-            metrics.COMMANDS.labels(command.command_name(), "ok").inc()
-            return Reply(views.history_view(records, command.resource), public=command.share)
-        if isinstance(command, Undo):
-            return await self._undo(request, command)
         if isinstance(command, ChangeCommand):
             return await self._propose(request, command, undo_of)
+        permission = command.permission
+        if isinstance(command, History) and command.all_channels:
+            permission = HISTORY_EVERYWHERE
+        decision = self.policy.decide(request.subject(), permission)
+        if not decision.allowed:
+            await self._record(request, Status.DENIED, command=command, error=decision.explain())
+            return Reply(views.denied_view(permission, decision.explain()))
+        if isinstance(command, History):
+            channel = None if command.all_channels else request.channel_id
+            records = await self.store.history(command.resource, command.limit, channel_id=channel)
+            metrics.COMMANDS.labels(command.command_name(), "ok").inc()
+            doc = views.history_view(records, command.resource, with_channel=command.all_channels)
+            return Reply(doc, public=command.share)
+        if isinstance(command, Undo):
+            return await self._undo(request, command)
         doc = await self.engine.read(command)
         metrics.COMMANDS.labels(command.command_name(), "error" if doc.level == "error" else "ok").inc()
         return Reply(doc, public=isinstance(command, ReadCommand) and command.share)
@@ -142,7 +157,7 @@ class Workflow:
         name = str((record.command or {}).get("words", ""))
         outcome = Outcome.model_validate(record.result)
         try:
-            text = inverse_command(name, outcome)
+            text = inverse_command(name, outcome) + command.passed_on()
         except CannotUndo as reason:
             return Reply(_notice("warning", f"Cannot undo {command.change_id}: {reason}"))
         reply = await self._handle(replace(request, text=text), undo_of=record.id)
@@ -154,22 +169,10 @@ class Workflow:
         return replace(reply, doc=Doc(reply.doc.title, parts[:at] + caveats + parts[at:], reply.doc.level))
 
     async def _propose(self, request: Request, command: ChangeCommand, undo_of: str | None) -> Reply:
-        needs_approval, needs_reason, needs_incident = self.policy.needs(command.permission)
-        missing = [
-            flag
-            for flag, needed, given in (
-                ("--reason TEXT", needs_reason, command.reason),
-                ("--incident ID", needs_incident, command.incident),
-            )
-            if needed and not given
-        ]
-        if missing:
-            problem = f"`{command.permission}` needs {' and '.join(missing)} by policy."
-            await self._record(request, Status.INVALID, command=command, error=problem)
-            error = UsageError(
-                problem, usage=command.usage(), example=command.examples[0] if command.examples else None
-            )
-            return Reply(views.usage_error_view(error))
+        """Judge, plan, judge again with what the plan also needs, then record and show the preview."""
+        refused = await self._refusal(request, command, judge(self.policy, request.subject(), command))
+        if refused is not None:
+            return refused
         if isinstance(command, NumbersChange) and command.file is not None:
             loaded = await self._numbers_from_file(command.file)
             if isinstance(loaded, Doc):
@@ -183,6 +186,10 @@ class Workflow:
             await self._record(request, status, command=command, error=planned.problem.title)
             return Reply(planned.problem)
         plan = planned.plan
+        verdict = judge(self.policy, request.subject(), command, plan.also_requires)
+        refused = await self._refusal(request, command, verdict)
+        if refused is not None:
+            return refused
         if command.dry_run:
             await self._record(request, Status.DRY_RUN, command=command, plan=plan)
             return Reply(views.plan_view(plan, dry_run=True))
@@ -191,11 +198,26 @@ class Workflow:
             Status.PLANNED,
             command=command,
             plan=plan,
-            needs_approval=needs_approval,
+            needs_approval=verdict.needs_approval,
             expires_at=expiry(self.policy.rules.preview_minutes),
             undo_of=undo_of,
         )
         return Reply(self._preview(plan, record), public=True, change_id=record.id)
+
+    async def _refusal(self, request: Request, command: ChangeCommand, verdict: Verdict) -> Reply | None:
+        """The recorded refusal a verdict calls for, or None when it allows the change."""
+        if verdict.denial is not None:
+            explained = verdict.denial.explain()
+            await self._record(request, Status.DENIED, command=command, error=explained)
+            return Reply(views.denied_view(verdict.denial.permission, explained))
+        if verdict.missing:
+            problem = f"`{command.permission}` needs {' and '.join(verdict.missing)} by policy."
+            await self._record(request, Status.INVALID, command=command, error=problem)
+            error = UsageError(
+                problem, usage=command.usage(), example=command.examples[0] if command.examples else None
+            )
+            return Reply(views.usage_error_view(error))
+        return None
 
     def _preview(self, plan: Plan, record: ChangeRecord) -> Doc:
         who = (
@@ -235,15 +257,25 @@ class Workflow:
         if record.expires_at is not None and record.expires_at <= now():
             await self.store.transition(change_id, Status.PLANNED, Status.EXPIRED)
             return Reply(_notice("warning", f"Change {change_id}'s preview expired: run the command again."))
+        elsewhere = _elsewhere(record, actor)
+        if elsewhere is not None:
+            return Reply(_notice("warning", elsewhere))
+        command = _stored_command(record)
+        also = Plan.model_validate(record.plan).also_requires
+        requester = await self._requester(record)
+        verdict = judge(self.policy, requester.subject(), command, also)
+        if not verdict.allowed or (verdict.needs_approval and not record.needs_approval):
+            return await self._withdraw(record, requester, command, verdict)
         approver = None
         if record.needs_approval:
             if actor.user_id == record.requested_by:
                 return Reply(
                     _notice("warning", "This change needs a second person: you cannot approve your own.")
                 )
-            decision = self.policy.decide(actor.subject(), record.permission or "*")
-            if not decision.allowed:
-                return Reply(_notice("error", f"You cannot approve this change. {decision.explain()}"))
+            judged = await self._as_of_now(actor, record)
+            refusal = first_refusal(self.policy, judged.subject(), permissions_of(command, also))
+            if refusal is not None:
+                return Reply(_notice("error", f"You cannot approve this change. {refusal.explain()}"))
             approver = actor.user_id
         elif actor.user_id != record.requested_by:
             return Reply(
@@ -271,6 +303,52 @@ class Workflow:
             if not self._applying:
                 self._idle.set()
 
+    async def _withdraw(
+        self, record: ChangeRecord, requester: Request, command: ChangeCommand, verdict: Verdict
+    ) -> Reply:
+        """The policy in force no longer allows the change as previewed: cancel it, and say why.
+
+        When only approval became necessary, a new preview that asks for it is posted instead.
+        """
+        if verdict.denial is not None:
+            why = f"the policy in force no longer allows it for {record.requested_by}: "
+            why += verdict.denial.explain()
+        elif verdict.missing:
+            why = f"the policy in force now needs {' and '.join(verdict.missing)} for it"
+        else:
+            why = "the policy in force now needs a second person's approval for it"
+        if not await self.store.transition(
+            record.id, Status.PLANNED, Status.CANCELLED, error=f"Not applied: {why}."
+        ):
+            return Reply(_notice("info", _already(record)))
+        doc = Doc(f"Not applied: {why}", (Notice("warning", f"Change {record.id} was not applied: {why}."),))
+        if verdict.allowed:
+            renewed = await self._propose(requester, command, record.undo_of)
+            return Reply(
+                Doc(doc.title, doc.parts + renewed.doc.parts), public=True, change_id=renewed.change_id
+            )
+        return Reply(doc, public=True)
+
+    async def _requester(self, record: ChangeRecord) -> Request:
+        """The person who asked for a change, where they asked, with their user groups as of now."""
+        asked = Request(
+            user_id=record.requested_by,
+            channel_id=record.channel_id,
+            text=record.command_text,
+            surface=record.surface,
+            team_id=record.team_id,
+        )
+        return await self._as_of_now(asked, record)
+
+    async def _as_of_now(self, person: Request, record: ChangeRecord) -> Request:
+        """`person` judged in the change's own channel, with group membership re-read, not cached."""
+        groups = (
+            await self.membership.groups_of(person.user_id, fresh=True)
+            if self.membership is not None
+            else person.usergroups
+        )
+        return replace(person, channel_id=record.channel_id, usergroups=groups)
+
     async def drain(self, grace_seconds: float) -> set[str]:
         """Wait for changes being applied to finish (graceful shutdown); returns those still running.
 
@@ -297,8 +375,7 @@ class Workflow:
             if current.plan is None:
                 assert current.problem is not None
                 return Reply(doc.plus(*current.problem.parts), public=True)
-            fresh = replace(actor, user_id=record.requested_by, text=record.command_text)
-            renewed = await self._propose(fresh, command, record.undo_of)
+            renewed = await self._propose(await self._requester(record), command, record.undo_of)
             return Reply(
                 Doc(doc.title, doc.parts + renewed.doc.parts), public=True, change_id=renewed.change_id
             )
@@ -338,6 +415,9 @@ class Workflow:
         record = await self.store.get(change_id)
         if record is None:
             return Reply(_notice("warning", f"No change has the ID {change_id}."))
+        elsewhere = _elsewhere(record, actor)
+        if elsewhere is not None:
+            return Reply(_notice("warning", elsewhere))
         allowed = actor.user_id == record.requested_by or (
             record.needs_approval and self.policy.decide(actor.subject(), record.permission or "*").allowed
         )
@@ -409,7 +489,8 @@ class Workflow:
             requested_by=request.user_id,
             surface=request.surface,
             channel_id=request.channel_id,
-            command_text=request.text,
+            team_id=request.team_id,
+            command_text=request.text if command else _command_word(request.text),
             command={"words": command.command_name(), "fields": command.model_dump(mode="json")}
             if command
             else None,
@@ -502,6 +583,22 @@ def _abandoned(record: ChangeRecord) -> bool:
         except PermissionError:
             return False
     return record.updated_at <= now() - ABANDONED_AFTER
+
+
+def _command_word(text: str) -> str:
+    """What is kept of text that did not parse: its first word. The rest may be a pasted secret."""
+    words = text.split()
+    return f"{words[0][:32]} …" if words else ""
+
+
+def _elsewhere(record: ChangeRecord, actor: Request) -> str | None:
+    """Why a click cannot act on this change from where it came, or None: a change is applied,
+    approved or cancelled only in the workspace and channel where it was requested."""
+    if record.team_id and actor.team_id != record.team_id:
+        return f"Change {record.id} belongs to another Slack workspace: it cannot be applied from here."
+    if record.channel_id and actor.channel_id and actor.channel_id != record.channel_id:
+        return f"Change {record.id} was requested in another channel: apply, approve or cancel it there."
+    return None
 
 
 def _already(record: ChangeRecord) -> str:

@@ -196,7 +196,9 @@ async def test_undoing_a_forced_association_says_what_it_will_not_restore(bot: B
     command = "numbers associate pstn-failover +12065550160 +12065550161 --force"
     preview = await preview_of(bot, await bot.command(command))
     change_id = button_value(preview, APPLY_ACTION)
-    await (await bot.click(APPLY_ACTION, change_id, preview)).wait()
+    # Moving a number off a connector disassociates it there: numbers.disassociate's approval applies.
+    assert "Needs approval" in text_of(preview)
+    await (await bot.click(APPLY_ACTION, change_id, preview, user="U0BOB")).wait()
 
     undo = await preview_of(bot, await bot.command(f"undo {change_id}"))
     text = text_of(undo)

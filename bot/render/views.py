@@ -409,26 +409,23 @@ def denied_view(permission: str, explanation: str) -> Doc:
     return Doc(f"Not allowed: {permission}", (Notice("error", explanation),), level="error")
 
 
-def history_view(records: Sequence[ChangeRecord], resource: str | None) -> Doc:
+def history_view(records: Sequence[ChangeRecord], resource: str | None, *, with_channel: bool = False) -> Doc:
+    """Changes newest first; `with_channel` when they come from several channels (who asked where)."""
     rows = tuple(
         (
             record.id,
             record.created_at.strftime("%Y-%m-%d %H:%M:%SZ"),
             record.requested_by,
+            *((record.channel_id or record.surface,) if with_channel else ()),
             record.status,
             record.command_text if len(record.command_text) <= 80 else record.command_text[:79] + "…",
         )
         for record in records
     )
     scope = f" of {resource}" if resource else ""
+    where = " in every channel" if with_channel else " in this channel"
+    columns = ("Change", "When (UTC)", "Who", *(("Channel",) if with_channel else ()), "Status", "Command")
     return Doc(
-        f"{len(rows)} recorded change(s){scope}",
-        (
-            Table(
-                f"History{scope} (newest first)",
-                ("Change", "When (UTC)", "Who", "Status", "Command"),
-                rows,
-                "history.csv",
-            ),
-        ),
+        f"{len(rows)} recorded change(s){scope}{where}",
+        (Table(f"History{scope}{where} (newest first)", columns, rows, "history.csv"),),
     )

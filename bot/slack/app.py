@@ -81,6 +81,7 @@ def build_app(
     usergroups = UsergroupCache(
         client, [group for grant in workflow.policy.grants for group in grant.usergroups]
     )
+    workflow.membership = usergroups
 
     async def request_of(
         user_id: str, channel_id: str, text: str, message_ref: dict[str, str] | None = None

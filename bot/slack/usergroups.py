@@ -23,19 +23,21 @@ class UsergroupCache:
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
         self._lock = asyncio.Lock()
 
-    async def groups_of(self, user_id: str) -> frozenset[str]:
-        members = await asyncio.gather(*(self._members_of(group) for group in self._groups))
+    async def groups_of(self, user_id: str, *, fresh: bool = False) -> frozenset[str]:
+        """The policy's groups the user is in; `fresh` re-reads them (a change is about to be
+        applied or approved: a removal from a group must count at once, not after the TTL)."""
+        members = await asyncio.gather(*(self._members_of(group, fresh) for group in self._groups))
         return frozenset(
             group for group, users in zip(self._groups, members, strict=True) if user_id in users
         )
 
-    async def _members_of(self, group: str) -> frozenset[str]:
+    async def _members_of(self, group: str, fresh: bool) -> frozenset[str]:
         cached = self._members.get(group)
-        if cached and cached[0] > time.monotonic():
+        if cached and cached[0] > time.monotonic() and not fresh:
             return cached[1]
         async with self._lock:
             cached = self._members.get(group)
-            if cached and cached[0] > time.monotonic():
+            if cached and cached[0] > time.monotonic() and not fresh:
                 return cached[1]
             try:
                 response: Any = await self._client.usergroups_users_list(usergroup=group)

@@ -1,0 +1,200 @@
+"""The policy in force decides at every step where a person acts, over signed HTTP to the real bot.
+
+Each test proves with the sandbox's request record whether a mutating AWS call happened.
+"""
+
+from pathlib import Path
+
+from bot.store import Status
+from bot.workflow import APPLY_ACTION
+from tests.bot_harness import POLICY, BotHarness, HarnessFactory
+from tests.polling import eventually
+from tests.sandbox_fixtures import voice_client
+from tests.test_safe_changes import preview_of, sent
+from tests.test_slack_app import button_value, text_of
+
+GROUP_ID = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
+SET_ROUTE = "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1"
+
+
+async def test_a_member_removed_from_the_user_group_cannot_apply_an_earlier_preview(bot: BotHarness) -> None:
+    preview = await preview_of(bot, await bot.command(SET_ROUTE, user="U0CAROL"))
+    change_id = button_value(preview, APPLY_ACTION)
+    bot.standin.usergroups = {"S0ONCALL": []}  # removed while the preview waits; the cache still has her
+
+    [refusal] = await (await bot.click(APPLY_ACTION, change_id, preview, user="U0CAROL")).wait()
+    assert "no longer allows" in text_of(refusal) and "origination.set" in text_of(refusal)
+    assert sent(bot, "PutVoiceConnectorOrigination") == []
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and record.status == Status.CANCELLED
+
+
+async def test_a_policy_edited_and_reloaded_governs_previews_made_before(
+    bot_factory: HarnessFactory, tmp_path: Path
+) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path}/shared.db"
+    before = await bot_factory(database_url=database)
+    preview = await preview_of(before, await before.command(SET_ROUTE, user="U0BOB"))
+    change_id = button_value(preview, APPLY_ACTION)
+
+    after = await bot_factory(
+        POLICY.replace("users: [U0ALICE, U0BOB]", "users: [U0ALICE]"), database_url=database
+    )
+    [refusal] = await (await after.click(APPLY_ACTION, change_id, preview, user="U0BOB")).wait()
+    assert "no longer allows" in text_of(refusal)
+    assert sent(after, "PutVoiceConnectorOrigination") == []
+
+
+async def test_a_rule_added_since_the_preview_applies_at_apply(
+    bot_factory: HarnessFactory, tmp_path: Path
+) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path}/shared.db"
+    before = await bot_factory(database_url=database)
+    preview = await preview_of(before, await before.command(SET_ROUTE))
+    change_id = button_value(preview, APPLY_ACTION)
+
+    stricter = POLICY.replace('reason_required: ["connector.delete"]', 'reason_required: ["origination.*"]')
+    after = await bot_factory(stricter, database_url=database)
+    [refusal] = await (await after.click(APPLY_ACTION, change_id, preview)).wait()
+    assert "--reason TEXT" in text_of(refusal)
+    assert sent(after, "PutVoiceConnectorOrigination") == []
+
+
+async def test_approval_required_since_the_preview_is_asked_for_in_a_new_preview(
+    bot_factory: HarnessFactory, tmp_path: Path
+) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path}/shared.db"
+    before = await bot_factory(database_url=database)
+    preview = await preview_of(before, await before.command(SET_ROUTE))
+    change_id = button_value(preview, APPLY_ACTION)
+
+    stricter = POLICY.replace('approval_required: ["', 'approval_required: ["origination.set", "')
+    after = await bot_factory(stricter, database_url=database)
+    [answer] = await (await after.click(APPLY_ACTION, change_id, preview)).wait()
+    assert "second person's approval" in text_of(answer) and "Needs approval" in text_of(answer)
+    assert sent(after, "PutVoiceConnectorOrigination") == []
+    assert button_value(answer, APPLY_ACTION) != change_id
+
+
+async def test_the_re_preview_of_a_stale_change_is_judged_for_the_requester(bot: BotHarness) -> None:
+    preview = await preview_of(bot, await bot.command(SET_ROUTE, user="U0CAROL"))
+    change_id = button_value(preview, APPLY_ACTION)
+    async with voice_client(bot.sandbox) as voice:  # someone else changes the routes meanwhile
+        await voice.put_voice_connector_origination(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4",
+            Origination={
+                "Routes": [{"Host": "10.9.9.9", "Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 1}]
+            },
+        )
+    bot.standin.usergroups = {"S0ONCALL": []}
+    [refusal] = await (await bot.click(APPLY_ACTION, change_id, preview, user="U0CAROL")).wait()
+    assert "no longer allows" in text_of(refusal)
+    assert APPLY_ACTION not in str(refusal.get("blocks")), "a new preview was issued to someone not allowed"
+
+
+FORCE_POLICY = """\
+roles:
+  reader: ["*.read", "help"]
+  associator: ["numbers.associate", "group.delete"]
+grants:
+  - role: reader
+    everyone: true
+  - role: associator
+    users: [U0ERIN]
+"""
+
+
+async def test_a_forced_move_needs_disassociate_for_its_source_too(bot_factory: HarnessFactory) -> None:
+    bot = await bot_factory(FORCE_POLICY)
+    async with voice_client(bot.sandbox) as voice:
+        created = await voice.create_voice_connector_group(Name="elsewhere")
+        source = created["VoiceConnectorGroup"]["VoiceConnectorGroupId"]
+        await voice.associate_phone_numbers_with_voice_connector_group(
+            VoiceConnectorGroupId=source, E164PhoneNumbers=["+12065550170"]
+        )
+    forced = await bot.command("numbers associate pstn-failover +12065550170 --force", user="U0ERIN")
+    [refusal] = await forced.wait()
+    assert "numbers.disassociate" in text_of(refusal)
+    free = await preview_of(
+        bot, await bot.command("numbers associate pstn-failover +12065550171", user="U0ERIN")
+    )
+    assert "Preview" in text_of(free)
+    assert len(sent(bot, "AssociatePhoneNumbersWithVoiceConnectorGroup")) == 1  # the test's own set-up
+
+
+async def test_a_forced_move_names_each_source_and_takes_disassociate_s_approval(bot: BotHarness) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        created = await voice.create_voice_connector_group(Name="elsewhere")
+        source = created["VoiceConnectorGroup"]["VoiceConnectorGroupId"]
+        await voice.associate_phone_numbers_with_voice_connector_group(
+            VoiceConnectorGroupId=source, E164PhoneNumbers=["+12065550172"]
+        )
+    preview = await preview_of(bot, await bot.command("numbers associate pstn-failover +12065550172 --force"))
+    assert f"taken from: VoiceConnectorGroupId {source}" in text_of(preview)
+    assert "Needs approval" in text_of(preview)  # numbers.disassociate needs approval in this policy
+
+
+async def test_a_group_delete_that_takes_numbers_needs_disassociate(bot_factory: HarnessFactory) -> None:
+    bot = await bot_factory(FORCE_POLICY)
+    async with voice_client(bot.sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector_group(
+            VoiceConnectorGroupId=GROUP_ID, E164PhoneNumbers=["+12065550173"]
+        )
+    [refusal] = await (await bot.command("group delete pstn-failover", user="U0ERIN")).wait()
+    assert "numbers.disassociate" in text_of(refusal)
+    assert sent(bot, "UpdateVoiceConnectorGroup") == sent(bot, "DeleteVoiceConnectorGroup") == []
+
+
+async def test_buttons_act_only_in_the_channel_the_change_was_requested_in(bot: BotHarness) -> None:
+    preview = await preview_of(bot, await bot.command(SET_ROUTE))
+    change_id = button_value(preview, APPLY_ACTION)
+    [refusal] = await (await bot.click(APPLY_ACTION, change_id, preview, channel="C0ELSEWHERE")).wait()
+    assert "another channel" in text_of(refusal)
+    assert sent(bot, "PutVoiceConnectorOrigination") == []
+    [applied] = await (await bot.click(APPLY_ACTION, change_id, preview)).wait()
+    assert "Applied" in text_of(applied)
+
+
+async def test_history_shows_this_channel_unless_allowed_to_see_all(bot: BotHarness) -> None:
+    await preview_of(bot, await bot.command(SET_ROUTE, channel="C0OPS"))
+    await preview_of(bot, await bot.command(SET_ROUTE.replace("10.0.0.9", "10.0.0.8"), channel="C0SECRET"))
+    [here] = await (await bot.command("history", user="U0DAVE", channel="C0OPS")).wait()
+    assert "10.0.0.9" in text_of(here) and "10.0.0.8" not in text_of(here)
+    [denied] = await (await bot.command("history --all-channels", user="U0DAVE", channel="C0OPS")).wait()
+    assert "history.read.all" in text_of(denied)
+    [everywhere] = await (await bot.command("history --all-channels", user="U0ALICE", channel="C0OPS")).wait()
+    assert "10.0.0.8" in text_of(everywhere) and "C0SECRET" in text_of(everywhere)
+
+
+async def test_text_that_does_not_parse_is_not_kept_verbatim(bot: BotHarness) -> None:
+    posted = await bot.command("conector create x --token xoxb-secret-value")
+    assert posted.ack is not None and "conector" in str(posted.ack)  # answered in the ack itself
+
+    async def recorded() -> bool:
+        return any(r.status == Status.INVALID for r in await bot.runtime.store.history(limit=100))
+
+    await eventually(recorded, "the invalid attempt is in the audit log")
+    [record] = [r for r in await bot.runtime.store.history(limit=100) if r.status == Status.INVALID]
+    assert "secret" not in record.command_text and record.command_text.startswith("conector")
+    assert record.error
+
+
+async def test_a_create_whose_name_is_taken_is_refused(bot: BotHarness) -> None:
+    [refusal] = await (await bot.command("connector create pstn-secondary --region us-east-1")).wait()
+    assert "already exists" in text_of(refusal) and "bcdefg2hijk3lmnop4qrs5" in text_of(refusal)
+    [group] = await (await bot.command("group create pstn-failover")).wait()
+    assert "already exists" in text_of(group)
+    assert sent(bot, "CreateVoiceConnector") == sent(bot, "CreateVoiceConnectorGroup") == []
+
+
+async def test_undo_carries_the_reason_and_incident_the_policy_requires(bot: BotHarness) -> None:
+    preview = await preview_of(bot, await bot.command("connector create lifecycle-vc"))
+    change_id = button_value(preview, APPLY_ACTION)
+    await (await bot.click(APPLY_ACTION, change_id, preview)).wait()
+    [refusal] = await (await bot.command(f"undo {change_id}")).wait()
+    assert "--reason TEXT" in text_of(refusal)  # connector.delete needs a reason in this policy
+    undo = await preview_of(
+        bot, await bot.command(f"undo {change_id} --reason 'made by mistake' --incident INC-7")
+    )
+    record = await bot.runtime.store.get(button_value(undo, APPLY_ACTION))
+    assert record is not None and (record.reason, record.incident) == ("made by mistake", "INC-7")
