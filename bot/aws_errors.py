@@ -17,6 +17,21 @@ from botocore.exceptions import (
 THROTTLED = frozenset({"ThrottledClientException", "Throttling", "ThrottlingException"})
 # Codes and failures after which the server may or may not have acted.
 SERVER_FAULTS = frozenset({"ServiceFailureException", "ServiceUnavailableException", "InternalServerError"})
+# AWS did not accept the caller's identity: nothing will work until the credentials are fixed.
+CREDENTIALS_REFUSED = frozenset(
+    {
+        "UnrecognizedClientException",
+        "InvalidSignatureException",
+        "SignatureDoesNotMatch",
+        "InvalidClientTokenId",
+        "ExpiredTokenException",
+        "UnauthorizedClientException",
+    }
+)
+_CHECK_STATE = "Try again; for a change, first check the current state: it may have been applied."
+_CHECK_CREDENTIALS = (
+    "Check the bot's AWS access key, secret key and session token (or its role), and the clock."
+)
 
 _MEANINGS: dict[str, tuple[str, str]] = {
     "NotFoundException": (
@@ -59,6 +74,36 @@ _MEANINGS: dict[str, tuple[str, str]] = {
         "AWS did not accept the bot's credentials.",
         "Check the bot's AWS credentials or role.",
     ),
+    "UnrecognizedClientException": ("AWS does not recognise the bot's access key.", _CHECK_CREDENTIALS),
+    "InvalidSignatureException": ("AWS refused the request's signature.", _CHECK_CREDENTIALS),
+    "SignatureDoesNotMatch": ("AWS refused the request's signature.", _CHECK_CREDENTIALS),
+    "InvalidClientTokenId": ("AWS does not recognise the bot's access key.", _CHECK_CREDENTIALS),
+    "ExpiredTokenException": ("The bot's AWS session token has expired.", _CHECK_CREDENTIALS),
+    "500": (
+        "AWS, or a load balancer in front of it, failed with HTTP 500 and no AWS error.",
+        _CHECK_STATE,
+    ),
+    "502": (
+        "A load balancer in front of AWS answered 502 Bad Gateway: the service behind it failed.",
+        _CHECK_STATE,
+    ),
+    "503": (
+        "A load balancer in front of AWS answered 503: the service is unavailable.",
+        "Try again shortly; check the AWS Health Dashboard for Chime SDK.",
+    ),
+    "504": (
+        "A load balancer in front of AWS gave up waiting (504): AWS may still be working on the request.",
+        "Try again; for a change, check the current state in a minute first: it may have been applied.",
+    ),
+    "RegionDidNotAnswer": (
+        "A configured region did not answer, so what it holds is unknown.",
+        "Use the resource's ID instead of its name, or try again when the region answers "
+        "(check the AWS Health Dashboard).",
+    ),
+    "RegionNotServed": (
+        "The region is not one the bot searches (VOICE_REGIONS), so lookups would never find the result.",
+        "Choose one of the configured regions, or ask an operator to add the region to VOICE_REGIONS.",
+    ),
     "NoCredentials": (
         "The bot has no AWS credentials.",
         "Give the bot an IAM role or set AWS credentials in its environment.",
@@ -94,12 +139,23 @@ class VoiceError(Exception):
         return _MEANINGS.get(self.code, ("", "Read the message and try again."))[1]
 
     @property
+    def server_side(self) -> bool:
+        """AWS (or a load balancer in front of it) failed: any 5xx, modeled or not (HTML, empty)."""
+        return self.code in SERVER_FAULTS or (self.status is not None and self.status >= 500)
+
+    @property
     def retryable(self) -> bool:
-        return (
-            self.code in THROTTLED
-            or self.code in SERVER_FAULTS
-            or self.code in ("ConnectionFailed", "Timeout")
-        )
+        return self.code in THROTTLED or self.server_side or self.code in ("ConnectionFailed", "Timeout")
+
+    @property
+    def may_still_land(self) -> bool:
+        """Nobody waited for AWS's answer (a read timeout, a gateway's 504): the request may still
+        be in progress, so a lookup right now cannot prove it had no effect."""
+        return self.code == "Timeout" or self.status == 504
+
+    @property
+    def credentials_refused(self) -> bool:
+        return self.code in CREDENTIALS_REFUSED
 
     def __str__(self) -> str:
         return f"{self.operation} failed: {self.code}: {self.message}"
@@ -110,15 +166,16 @@ def explain(operation: str, error: ClientError | BotoCoreError) -> VoiceError:
     if isinstance(error, ClientError):
         details = error.response.get("Error", {})
         metadata = error.response.get("ResponseMetadata", {})
-        code = str(details.get("Code") or "Unknown")
-        return VoiceError(
+        status = metadata.get("HTTPStatusCode")
+        explained = VoiceError(
             operation=operation,
-            code=code,
-            message=str(details.get("Message") or ""),
-            status=metadata.get("HTTPStatusCode"),
+            code=str(details.get("Code") or status or "Unknown"),
+            message=_message(details, status),
+            status=status,
             request_id=metadata.get("RequestId"),
-            maybe_applied=code in SERVER_FAULTS,
         )
+        explained.maybe_applied = explained.server_side
+        return explained
     if isinstance(error, NoCredentialsError | PartialCredentialsError):
         return VoiceError(operation, "NoCredentials", str(error))
     if isinstance(error, ConnectTimeoutError | EndpointConnectionError):
@@ -127,3 +184,12 @@ def explain(operation: str, error: ClientError | BotoCoreError) -> VoiceError:
     if isinstance(error, ReadTimeoutError | ConnectionClosedError):
         return VoiceError(operation, "Timeout", str(error), maybe_applied=True)
     return VoiceError(operation, type(error).__name__, str(error), maybe_applied=True)
+
+
+def _message(details: dict[str, str], status: int | None) -> str:
+    """AWS's message; for a bare 5xx (an HTML page or empty body) botocore has only the status
+    phrase, so say where it came from: nobody should read "Bad Gateway" as AWS's verdict."""
+    message = str(details.get("Message") or "")
+    if status is not None and status >= 500 and details.get("Code") == str(status):
+        return f"HTTP {status} {message} with no AWS error in the body (a load balancer or proxy answered)."
+    return message

@@ -46,6 +46,8 @@ class ErrorInfo(BaseModel):
 class ConnectorList(BaseModel):
     kind: Literal["connector_list"] = "connector_list"
     by_region: dict[str, list[VoiceConnector]]
+    # Regions that did not answer, and what that leaves uncertain: shown above the result.
+    warnings: list[str] = Field(default_factory=list)
 
 
 class ConnectorDetail(BaseModel):
@@ -55,11 +57,15 @@ class ConnectorDetail(BaseModel):
     origination: Origination | None
     proxy: Proxy | None
     number_count: int
+    # Regions that did not answer, and what that leaves uncertain: shown above the result.
+    warnings: list[str] = Field(default_factory=list)
 
 
 class GroupList(BaseModel):
     kind: Literal["group_list"] = "group_list"
     by_region: dict[str, list[VoiceConnectorGroup]]
+    # Regions that did not answer, and what that leaves uncertain: shown above the result.
+    warnings: list[str] = Field(default_factory=list)
 
 
 class GroupMember(BaseModel):
@@ -75,12 +81,16 @@ class GroupDetail(BaseModel):
     region: str
     members: list[GroupMember]
     number_count: int
+    # Regions that did not answer, and what that leaves uncertain: shown above the result.
+    warnings: list[str] = Field(default_factory=list)
 
 
 class NumberList(BaseModel):
     kind: Literal["number_list"] = "number_list"
     scope: str
     numbers: list[PhoneNumber]
+    # Regions that did not answer, and what that leaves uncertain: shown above the result.
+    warnings: list[str] = Field(default_factory=list)
 
 
 class OriginationView(BaseModel):

@@ -2,7 +2,8 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.backend import Backend, open_backend
 from bot.engine import Engine
@@ -13,6 +14,14 @@ from bot.workflow import Announcer, Workflow
 
 
 @dataclass(frozen=True)
+class Readiness:
+    """What /readyz reports: the problems that make the bot not ready, and each check's finding."""
+
+    problems: list[str]
+    checks: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Runtime:
     backend: Backend
     store: Store
@@ -20,15 +29,28 @@ class Runtime:
     workflow: Workflow
 
     async def readiness_problems(self) -> list[str]:
-        """Empty when the bot can serve: the store answers and AWS credentials resolve."""
+        """Empty when the bot can serve: the store answers and AWS accepts the credentials."""
+        return (await self.readiness()).problems
+
+    async def readiness(self) -> Readiness:
+        """Ready when the store answers and AWS accepts the credentials (not merely that some
+        resolve: a revoked key would pass that and fail every command). AWS not answering the
+        credential check is reported but is not a problem: see `CredentialCheck`."""
         problems = []
+        store = "ok"
         try:
             await self.store.ping()
         except Exception as error:  # any failure means not ready; the message says which
-            problems.append(f"store unreachable: {type(error).__name__}")
-        if not await self.backend.voice.has_credentials():
-            problems.append("no AWS credentials")
-        return problems
+            store = f"store unreachable: {type(error).__name__}"
+            problems.append(store)
+        credentials = await self.backend.voice.check_credentials()
+        if credentials.problem:
+            problems.append(credentials.problem)
+        checks = {
+            "store": store,
+            "aws_credentials": {"state": credentials.state, "detail": credentials.detail},
+        }
+        return Readiness(problems, checks)
 
 
 @asynccontextmanager

@@ -42,6 +42,25 @@ _STATUS_LEVELS: dict[str, Level] = {"applied": "success", "partial": "warning", 
 
 
 def read_view(result: ReadResult) -> Doc:
+    """The result's Doc, led by any region warnings so a partial answer never passes for a whole one."""
+    doc = _read_doc(result)
+    warnings = _region_warnings(result)
+    if not warnings:
+        return doc
+    return Doc(doc.title, (*(Notice("warning", warning) for warning in warnings), *doc.parts), "warning")
+
+
+def _region_warnings(result: ReadResult) -> list[str]:
+    match result:
+        case ConnectorList() | ConnectorDetail() | GroupList() | GroupDetail() | NumberList():
+            return result.warnings
+        case OriginationView() | ProxyView():
+            return result.target.warnings
+        case HelpView():
+            return []
+
+
+def _read_doc(result: ReadResult) -> Doc:
     match result:
         case ConnectorList():
             return _connector_list(result)

@@ -12,6 +12,7 @@ from aiohttp import web
 from bot.sandbox.auth import caller_region
 from bot.sandbox.context import SandboxContext
 from bot.sandbox.errors import ApiError, bad_request, not_found
+from bot.sandbox.faults import RawAnswer
 from bot.sandbox.model import SERVICE_MODEL
 from bot.sandbox.operations import HANDLERS, is_mutating
 from bot.sandbox.routes import ROUTES, Route
@@ -59,6 +60,8 @@ class ApiEndpoint:
             if route.operation not in HANDLERS:
                 raise not_found(f"{route.operation} is not implemented by the Switchboard sandbox.")
             return await self._dispatch(route, labels, region, request, body)
+        except RawAnswer as answer:  # a load balancer's page or an unmodeled refusal, sent as it is
+            return answer.response()
         except ApiError as error:
             return error_response(error)
         except Exception:
@@ -70,7 +73,7 @@ class ApiEndpoint:
     ) -> web.StreamResponse:
         faults = self._context.faults
         await faults.delay()
-        fault = faults.choose(route.operation)
+        fault = faults.choose(route.operation, region)
         if fault is not None and fault.fault == "hang":
             await faults.pause(fault.seconds or 0.0)
         elif fault is not None and fault.fault == "lost_response":

@@ -30,9 +30,14 @@ def build_server(app: AsyncApp, runtime: Runtime) -> web.Application:
         return web.json_response({"status": "ok"})
 
     async def readyz(_: web.Request) -> web.Response:
-        problems = await runtime.readiness_problems()
+        readiness = await runtime.readiness()
+        problems = readiness.problems
         return web.json_response(
-            {"status": "ready" if not problems else "not ready", "problems": problems},
+            {
+                "status": "ready" if not problems else "not ready",
+                "problems": problems,
+                "checks": readiness.checks,
+            },
             status=200 if not problems else 503,
         )
 
