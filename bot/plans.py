@@ -105,6 +105,7 @@ def _resource_id(resource: VoiceConnector | VoiceConnectorGroup) -> str:
 
 async def _connector_create(command: ConnectorCreate, voice: VoiceService, ids: dict[str, str]) -> Plan:
     region = command.region or voice.settings.voice_default_region
+    voice.require_served_region(region)
     await _refuse_taken_name("voice connector", command.name, voice, voice.list_connectors)
     call = ApiCall(
         operation=command.operation, region=region, params=command.api_params(Resolved(ids, region))
@@ -123,6 +124,7 @@ async def _group_create(
 ) -> Plan:
     """The create, then (when numbers are given) their association with the new group's ID."""
     region = command.region or voice.settings.voice_default_region
+    voice.require_served_region(region)
     await _refuse_taken_name("voice connector group", command.name, voice, voice.list_groups)
     params = command.api_params(Resolved(ids, region))
     calls = [ApiCall(operation=command.operation, region=region, params=params)]

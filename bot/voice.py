@@ -267,7 +267,11 @@ class VoiceService:
     async def list_everywhere(
         self, lister: Callable[[str], Awaitable[list[Any]]], regions: Sequence[str] | None = None
     ) -> dict[str, list[Any]]:
-        """Run a per-region listing in every region at once; any region's failure fails it all."""
+        """Run a per-region listing in every region at once; any region's failure fails it all.
+
+        What a change is planned on uses this: a connector must not be deleted while a group in a
+        silent region may still list it, nor a name taken while a silent region may hold it.
+        """
         chosen = list(regions or self.regions)
         results = await asyncio.gather(*(lister(region) for region in chosen))
         return dict(zip(chosen, results, strict=True))

@@ -253,7 +253,6 @@ async def test_a_create_outside_the_served_regions_is_refused_naming_them(
     assert sent(sandbox, "CreateVoiceConnector") == 0
 
 
-@pytest.mark.xfail(strict=True, reason="needs voice.require_served_region(region) in bot/plans.py (lead)")
 async def test_the_preview_of_a_create_outside_the_served_regions_is_refused(voice: VoiceService) -> None:
     text = "connector create orphan --region eu-central-1"
     planned = await Engine(voice).plan(change(text), text)
