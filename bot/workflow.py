@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 APPLY_ACTION = "apply_change"
 CANCEL_ACTION = "cancel_change"
 ABANDONED_AFTER = timedelta(minutes=15)
-INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+"""A claim not renewed for this long is taken for abandoned; a live applier renews it every fifth."""
 
 _FINAL_STATUS = {"applied": Status.APPLIED, "partial": Status.PARTIAL, "failed": Status.FAILED}
 
@@ -98,7 +98,10 @@ class Workflow:
         announcer: Announcer | None = None,
         files: FileSource | None = None,
         membership: Membership | None = None,
+        lease: timedelta = ABANDONED_AFTER,
     ) -> None:
+        self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lease = lease
         self.engine = engine
         self.files = files
         self.membership = membership
@@ -285,7 +288,7 @@ class Workflow:
             )
         try:
             record = await self.store.claim(
-                change_id, applied_by=actor.user_id, claimed_by=INSTANCE, approver=approver
+                change_id, applied_by=actor.user_id, claimed_by=self.instance, approver=approver
             )
         except ClaimRefused as refused:
             return Reply(
@@ -380,18 +383,15 @@ class Workflow:
                 Doc(doc.title, doc.parts + renewed.doc.parts), public=True, change_id=renewed.change_id
             )
         reporter = progress(record, previewed) if progress and len(previewed.calls) > 1 else None
-        outcome = await self.engine.apply(previewed, reporter)
+        renewing = asyncio.create_task(self._renew_claim(record.id))
+        try:
+            outcome = await self.engine.apply(previewed, reporter)
+        finally:
+            renewing.cancel()
         status = _FINAL_STATUS[outcome.status]
         metrics.COMMANDS.labels(command.command_name(), status.value.lower()).inc()
         try:
-            await self.store.transition(
-                record.id,
-                Status.APPLYING,
-                status,
-                result=outcome.model_dump(mode="json"),
-                after=[change.after for change in previewed.changes] or None,
-                error=outcome.error.message if outcome.error else None,
-            )
+            await self._settle(record.id, status, outcome, previewed)
             final = await self.store.get(record.id) or record
         except StoreUnavailable:
             log.exception("change %s ended %s but could not be recorded", record.id, status)
@@ -407,6 +407,38 @@ class Workflow:
         doc = views.outcome_view(outcome).plus(Fields(_record_fields(final)))
         await self._announce(doc, final)
         return Reply(doc, public=True, announce=True)
+
+    async def _renew_claim(self, change_id: str) -> None:
+        """Keep the claim fresh while AWS work runs (a throttled bulk change takes minutes), so no
+        replica takes a live apply for abandoned."""
+        while True:
+            await asyncio.sleep(self.lease.total_seconds() / 5)
+            try:
+                if not await self.store.renew(change_id, self.instance):
+                    return
+            except StoreUnavailable as error:  # the final transition reports a lasting outage
+                log.warning("could not renew the claim on %s: %s", change_id, error)
+
+    async def _settle(self, change_id: str, status: Status, outcome: Outcome, plan: Plan) -> None:
+        """Record the applier's outcome. If a replica took the claim for abandoned and marked it
+        UNKNOWN meanwhile, the applier knows better: its outcome replaces UNKNOWN, with a note."""
+        fields: dict[str, object] = {
+            "result": outcome.model_dump(mode="json"),
+            "after": [change.after for change in plan.changes] or None,
+            "error": outcome.error.message if outcome.error else None,
+        }
+        if await self.store.transition(change_id, Status.APPLYING, status, **fields):
+            return
+        note = "Settled by its applier after another replica had marked it UNKNOWN."
+        fields["error"] = " ".join(filter(None, [note, outcome.error.message if outcome.error else None]))
+        if not await self.store.transition(change_id, Status.UNKNOWN, status, **fields):
+            current = await self.store.get(change_id)
+            log.error(
+                "change %s ended %s here but the store says %s: left as it is",
+                change_id,
+                status,
+                current.status if current else "missing",
+            )
 
     async def cancel(self, change_id: str, actor: Request) -> Reply:
         return await _guarded(self._cancel(change_id, actor))
@@ -442,7 +474,7 @@ class Workflow:
         """Settle changes whose applier died mid-apply: read the state back, mark APPLIED or UNKNOWN."""
         settled = []
         for record in await self.store.with_status(Status.APPLYING):
-            if not _abandoned(record):
+            if not self._abandoned(record):
                 continue
             assert record.plan is not None
             plan = Plan.model_validate(record.plan)
@@ -470,6 +502,19 @@ class Workflow:
         return settled
 
     # Helpers -------------------------------------------------------------------------------
+
+    def _abandoned(self, record: ChangeRecord) -> bool:
+        """Its applier is gone: this process's predecessor on this host, or silent past the lease."""
+        host, _, rest = (record.claimed_by or "").partition(":")
+        pid = rest.split(":")[0]
+        if host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                return True
+            except PermissionError:
+                return False
+        return record.updated_at <= now() - self.lease
 
     async def _record(
         self,
@@ -569,20 +614,6 @@ def _stored_command(record: ChangeRecord) -> ChangeCommand:
 
 def _differs(previewed: Plan, current: Plan) -> bool:
     return previewed.before != current.before or previewed.calls != current.calls
-
-
-def _abandoned(record: ChangeRecord) -> bool:
-    """Its applier is gone: this process's predecessor on this host, or silent past the lease."""
-    host, _, rest = (record.claimed_by or "").partition(":")
-    pid = rest.split(":")[0]
-    if host == socket.gethostname() and pid.isdigit() and record.claimed_by != INSTANCE:
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-    return record.updated_at <= now() - ABANDONED_AFTER
 
 
 def _command_word(text: str) -> str:
