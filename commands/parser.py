@@ -162,4 +162,19 @@ def _explain(error: ValidationError, command_class: type[Command], raw: dict[str
             problems.append(f"`{typed}` is not a valid {param.metavar}: {message}.")
         else:
             problems.append(f"{param.form()}: {message}.")
-    return UsageError(" ".join(problems), token=first_token)
+    return UsageError(_summarised(problems), token=first_token)
+
+
+SHOWN_PROBLEMS = 10
+
+
+def _summarised(problems: list[str]) -> str:
+    """At most SHOWN_PROBLEMS problems, then how many were left out: one message must hold it all."""
+    if len(problems) <= SHOWN_PROBLEMS:
+        return " ".join(problems)
+    left_out = len(problems) - SHOWN_PROBLEMS
+    return (
+        f"{len(problems)} problems; the first {SHOWN_PROBLEMS}: "
+        + " ".join(problems[:SHOWN_PROBLEMS])
+        + f" … and {left_out} more not shown: fix these and run it again to see the rest."
+    )

@@ -198,3 +198,11 @@ async def test_undo_carries_the_reason_and_incident_the_policy_requires(bot: Bot
     )
     record = await bot.runtime.store.get(button_value(undo, APPLY_ACTION))
     assert record is not None and (record.reason, record.incident) == ("made by mistake", "INC-7")
+
+
+async def test_a_usage_error_too_long_for_one_message_says_how_many_were_left_out(bot: BotHarness) -> None:
+    bad = " ".join(f"+1206555{index:04d}x" for index in range(400))
+    posted = await bot.command(f"numbers associate pstn-failover {bad}")
+    shown = text_of(posted.ack or {})
+    assert "400 problems" in shown and "390 more not shown" in shown
+    assert "`+12065550009x`" in shown and "`+12065550010x`" not in shown
