@@ -64,6 +64,9 @@ async def test_create_get_list_update_delete(voice: Any) -> None:
     assert len(updated["VoiceConnectorGroup"]["VoiceConnectorItems"]) == 2
     assert updated["VoiceConnectorGroup"]["CallDistributionType"] == "PriorityWeightedDistribution"
 
+    await voice.update_voice_connector_group(
+        VoiceConnectorGroupId=group_id, Name="renamed", VoiceConnectorItems=[]
+    )
     await voice.delete_voice_connector_group(VoiceConnectorGroupId=group_id)
     with pytest.raises(ClientError) as caught:
         await voice.get_voice_connector_group(VoiceConnectorGroupId=group_id)

@@ -167,6 +167,14 @@ class SandboxState:
         return connector
 
     def delete_voice_connector(self, region: str, connector_id: str) -> None:
+        """ConflictException while numbers are associated (API reference DeleteVoiceConnector: "Any
+        phone numbers associated with the Amazon Chime SDK Voice Connector must be disassociated from
+        it before it can be deleted"; ConflictException is in the operation's modeled errors).
+
+        Also refused while the connector is a group member. The API reference does not say so; it is
+        kept because DeleteVoiceConnectorGroup refuses a group with members (so AWS keeps groups free
+        of dangling members) and the model's ErrorCode enum has VoiceConnectorGroupAssociationsExist.
+        Streaming or termination settings do not block a delete: AWS documents no such rule."""
         self.voice_connector(region, connector_id)
         self._refuse_while_numbers_associated("VoiceConnectorId", connector_id)
         member_of = sorted(
@@ -269,8 +277,18 @@ class SandboxState:
         return group
 
     def delete_voice_connector_group(self, region: str, group_id: str) -> None:
-        self.voice_connector_group(region, group_id)
+        """ConflictException (409, in the operation's modeled errors) while the group has numbers or
+        members: API reference DeleteVoiceConnectorGroup, "Any VoiceConnectorItems and phone numbers
+        associated with the group must be removed before it can be deleted". Members are removed with
+        UpdateVoiceConnectorGroup and an empty VoiceConnectorItems list, which the model allows."""
+        group = self.voice_connector_group(region, group_id)
         self._refuse_while_numbers_associated("VoiceConnectorGroupId", group_id)
+        if group.items:
+            members = ", ".join(item.voice_connector_id for item in group.items)
+            raise conflict(
+                f"Voice Connector group {group_id} still has {len(group.items)} VoiceConnectorItems "
+                f"({members}); remove them with UpdateVoiceConnectorGroup before deleting it."
+            )
         del self._groups[group_id]
 
     def _check_group_items(self, items: list[GroupItem]) -> None:

@@ -1,0 +1,74 @@
+"""AWS rules the sandbox enforces, each driven through botocore as the bot would meet it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID
+
+
+async def error_of(call: Any, **arguments: Any) -> tuple[str, int, str]:
+    with pytest.raises(ClientError) as caught:
+        await call(**arguments)
+    response = caught.value.response
+    return (
+        response["Error"]["Code"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Message"],
+    )
+
+
+# Deletes (API reference DeleteVoiceConnectorGroup / DeleteVoiceConnector)
+
+
+async def test_a_group_with_members_cannot_be_deleted_until_emptied(voice: Any) -> None:
+    code, status, message = await error_of(
+        voice.delete_voice_connector_group, VoiceConnectorGroupId=FAILOVER_GROUP_ID
+    )
+    assert (code, status) == ("ConflictException", 409)
+    assert PRIMARY_CONNECTOR_ID in message and SECONDARY_CONNECTOR_ID in message
+
+    emptied = await voice.update_voice_connector_group(
+        VoiceConnectorGroupId=FAILOVER_GROUP_ID, Name="pstn-failover", VoiceConnectorItems=[]
+    )
+    assert emptied["VoiceConnectorGroup"]["VoiceConnectorItems"] == []
+    await voice.delete_voice_connector_group(VoiceConnectorGroupId=FAILOVER_GROUP_ID)
+    groups = (await voice.list_voice_connector_groups())["VoiceConnectorGroups"]
+    assert FAILOVER_GROUP_ID not in [group["VoiceConnectorGroupId"] for group in groups]
+
+
+async def test_a_group_with_numbers_is_refused_even_once_emptied(voice: Any) -> None:
+    await voice.associate_phone_numbers_with_voice_connector_group(
+        VoiceConnectorGroupId=FAILOVER_GROUP_ID, E164PhoneNumbers=["+12065550100"]
+    )
+    await voice.update_voice_connector_group(
+        VoiceConnectorGroupId=FAILOVER_GROUP_ID, Name="pstn-failover", VoiceConnectorItems=[]
+    )
+
+    code, status, message = await error_of(
+        voice.delete_voice_connector_group, VoiceConnectorGroupId=FAILOVER_GROUP_ID
+    )
+
+    assert (code, status) == ("ConflictException", 409)
+    assert "+12065550100" in message
+
+
+async def test_a_connector_with_origination_and_proxy_can_be_deleted(voice: Any) -> None:
+    """AWS documents only phone numbers as blocking DeleteVoiceConnector, so settings do not."""
+    made = (await voice.create_voice_connector(Name="configured", RequireEncryption=True))["VoiceConnector"]
+    connector_id = made["VoiceConnectorId"]
+    await voice.put_voice_connector_origination(
+        VoiceConnectorId=connector_id,
+        Origination={"Routes": [{"Host": "192.0.2.1", "Protocol": "UDP", "Priority": 1, "Weight": 1}]},
+    )
+    await voice.put_voice_connector_proxy(
+        VoiceConnectorId=connector_id, DefaultSessionExpiryMinutes=60, PhoneNumberPoolCountries=["US"]
+    )
+
+    await voice.delete_voice_connector(VoiceConnectorId=connector_id)
+
+    code, _, _ = await error_of(voice.get_voice_connector, VoiceConnectorId=connector_id)
+    assert code == "NotFoundException"
