@@ -72,3 +72,28 @@ async def test_a_connector_with_origination_and_proxy_can_be_deleted(voice: Any)
 
     code, _, _ = await error_of(voice.get_voice_connector, VoiceConnectorId=connector_id)
     assert code == "NotFoundException"
+
+
+# Origination (model documentation of Origination.Routes: "Minimum value of 1")
+
+
+@pytest.mark.parametrize("disabled", [None, True, False])
+async def test_origination_routes_may_not_be_empty(voice: Any, disabled: bool | None) -> None:
+    origination: dict[str, Any] = {"Routes": []}
+    if disabled is not None:
+        origination["Disabled"] = disabled
+
+    code, status, message = await error_of(
+        voice.put_voice_connector_origination, VoiceConnectorId=PRIMARY_CONNECTOR_ID, Origination=origination
+    )
+
+    assert (code, status) == ("BadRequestException", 400)
+    assert "at least 1 route" in message
+
+
+async def test_origination_may_be_disabled_without_routes(voice: Any) -> None:
+    put = await voice.put_voice_connector_origination(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID, Origination={"Disabled": True}
+    )
+
+    assert put["Origination"] == {"Routes": [], "Disabled": True}

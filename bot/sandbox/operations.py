@@ -189,9 +189,14 @@ def get_origination(state: SandboxState, region: str, params: Params) -> dict[st
 
 @handles("PutVoiceConnectorOrigination")
 def put_origination(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
+    """The model's Origination documentation: Routes or Disabled must be given, and Routes has a
+    "Valid range: Minimum value of 1. Maximum value of 20" (the list shape itself carries no min,
+    so botocore's client-side validation lets an empty list through; AWS refuses it)."""
     settings = params["Origination"]
     if "Routes" not in settings and "Disabled" not in settings:
         raise bad_request("Origination must specify Routes, Disabled, or both.")
+    if "Routes" in settings and not settings["Routes"]:
+        raise bad_request("Origination.Routes must have at least 1 route (valid range: 1 to 20).")
     routes = [_route(index, route) for index, route in enumerate(settings.get("Routes", []))]
     stored = state.put_origination(
         region,
