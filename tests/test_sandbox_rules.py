@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -97,3 +98,16 @@ async def test_origination_may_be_disabled_without_routes(voice: Any) -> None:
     )
 
     assert put["Origination"] == {"Routes": [], "Disabled": True}
+
+
+# IDs in AWS's form; the API reference's sample IDs stay as printed in the seeds
+
+
+async def test_new_ids_look_like_aws_ids_and_sample_ids_still_work(voice: Any) -> None:
+    connector = (await voice.create_voice_connector(Name="shaped", RequireEncryption=True))["VoiceConnector"]
+    group = (await voice.create_voice_connector_group(Name="shaped"))["VoiceConnectorGroup"]
+
+    assert re.fullmatch(r"[a-z0-9]{22}", connector["VoiceConnectorId"])
+    assert re.fullmatch(r"[a-z0-9]{21}", group["VoiceConnectorGroupId"])
+    seeded = await voice.get_voice_connector_group(VoiceConnectorGroupId=FAILOVER_GROUP_ID)
+    assert seeded["VoiceConnectorGroup"]["VoiceConnectorGroupId"] == "123a456b-c7d8-90e1-fg23-4h567jkl8901"

@@ -6,13 +6,12 @@ account-wide, and a number has at most one association (a connector or a group).
 
 from __future__ import annotations
 
-import secrets
-import uuid
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from bot.sandbox.errors import bad_request, conflict, not_found
+from bot.sandbox.ids import VOICE_CONNECTOR_GROUP_ID_LENGTH, VOICE_CONNECTOR_ID_LENGTH, new_id
 from bot.sandbox.inventory import inventory_numbers, order_id
 from bot.sandbox.records import (
     Association,
@@ -31,7 +30,6 @@ from bot.sandbox.seed import seeded_snapshot
 
 MAX_GROUP_ITEMS = 3
 MAX_ORIGINATION_ROUTES = 20
-_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _TARGET_LABEL: dict[AssociationKind, str] = {
     "VoiceConnectorId": "Voice Connector",
     "VoiceConnectorGroupId": "Voice Connector group",
@@ -127,9 +125,7 @@ class SandboxState:
                 f"AwsRegion {aws_region} does not match the region of this endpoint ({region}); "
                 f"create the Voice Connector through the {aws_region} endpoint."
             )
-        connector_id = "".join(secrets.choice(_ID_ALPHABET) for _ in range(22))
-        while connector_id in self._connectors:
-            connector_id = "".join(secrets.choice(_ID_ALPHABET) for _ in range(22))
+        connector_id = new_id(VOICE_CONNECTOR_ID_LENGTH, self._connectors)
         moment = now()
         connector = VoiceConnector(
             id=connector_id,
@@ -236,7 +232,7 @@ class SandboxState:
         self._check_group_items(items)
         moment = now()
         group = VoiceConnectorGroup(
-            id=str(uuid.uuid4()),
+            id=new_id(VOICE_CONNECTOR_GROUP_ID_LENGTH, self._groups),
             serial=self._next_serial(),
             region=region,
             name=name,
