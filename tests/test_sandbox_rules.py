@@ -9,6 +9,9 @@ import pytest
 from botocore.exceptions import ClientError
 
 from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID
+from bot.sandbox.inventory import SIP_MEDIA_APPLICATION_NUMBERS
+
+DIAL_IN = SIP_MEDIA_APPLICATION_NUMBERS[0]
 
 
 async def error_of(call: Any, **arguments: Any) -> tuple[str, int, str]:
@@ -111,3 +114,43 @@ async def test_new_ids_look_like_aws_ids_and_sample_ids_still_work(voice: Any) -
     assert re.fullmatch(r"[a-z0-9]{21}", group["VoiceConnectorGroupId"])
     seeded = await voice.get_voice_connector_group(VoiceConnectorGroupId=FAILOVER_GROUP_ID)
     assert seeded["VoiceConnectorGroup"]["VoiceConnectorGroupId"] == "123a456b-c7d8-90e1-fg23-4h567jkl8901"
+
+
+# SIP media application numbers (Administrator Guide: Voice Connector numbers only on connectors)
+
+
+async def test_sip_media_application_numbers_are_listed_with_their_product_type(voice: Any) -> None:
+    everything = (await voice.list_phone_numbers(MaxResults=100, ProductType="SipMediaApplicationDialIn"))[
+        "PhoneNumbers"
+    ]
+    one = (await voice.get_phone_number(PhoneNumberId=DIAL_IN))["PhoneNumber"]
+
+    assert [n["PhoneNumberId"] for n in everything] == list(SIP_MEDIA_APPLICATION_NUMBERS)
+    assert (one["ProductType"], one["Type"], one["Status"]) == (
+        "SipMediaApplicationDialIn",
+        "TollFree",
+        "Unassigned",
+    )
+
+
+@pytest.mark.parametrize(
+    ("operation", "target"),
+    [
+        ("associate_phone_numbers_with_voice_connector", {"VoiceConnectorId": PRIMARY_CONNECTOR_ID}),
+        ("associate_phone_numbers_with_voice_connector_group", {"VoiceConnectorGroupId": FAILOVER_GROUP_ID}),
+    ],
+)
+async def test_sip_media_application_numbers_cannot_go_to_connectors_or_groups(
+    voice: Any, operation: str, target: dict[str, str]
+) -> None:
+    response = await getattr(voice, operation)(
+        E164PhoneNumbers=[DIAL_IN, "+12065550100"], ForceAssociate=True, **target
+    )
+
+    [error] = response["PhoneNumberErrors"]
+    assert (error["PhoneNumberId"], error["ErrorCode"]) == (DIAL_IN, "BadRequest")
+    assert "SipMediaApplicationDialIn" in error["ErrorMessage"]
+    number = (await voice.get_phone_number(PhoneNumberId=DIAL_IN))["PhoneNumber"]
+    assert number["Associations"] == []
+    moved = (await voice.get_phone_number(PhoneNumberId="+12065550100"))["PhoneNumber"]
+    assert moved["Status"] == "Assigned"

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.sandbox import wire
 from bot.sandbox.errors import bad_request
-from bot.sandbox.inventory import PRODUCT_TYPE
 from bot.sandbox.model import SERVICE_MODEL
 from bot.sandbox.pagination import decode_token, take_page
 from bot.sandbox.records import AssociationKind, GroupItem, Origination, OriginationRoute, Proxy, Tag
@@ -274,15 +273,8 @@ def list_phone_numbers(state: SandboxState, region: str, params: Params) -> dict
         raise bad_request("FilterName and FilterValue must be given together.")
     association = None if filter_name is None or filter_value is None else (filter_name, filter_value)
     after = decode_token("ListPhoneNumbers", params.get("NextToken"))
-    product_type = params.get("ProductType", PRODUCT_TYPE)
-    numbers = (
-        state.phone_numbers(
-            after,
-            status=params.get("Status"),
-            association=association,
-        )
-        if product_type == PRODUCT_TYPE
-        else iter(())
+    numbers = state.phone_numbers(
+        after, status=params.get("Status"), association=association, product=params.get("ProductType")
     )
     page, token = take_page(numbers, lambda record: record.e164, "ListPhoneNumbers", params.get("MaxResults"))
     return _with_token({"PhoneNumbers": [wire.phone_number(record) for record in page]}, token)

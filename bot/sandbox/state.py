@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from bot.sandbox.errors import bad_request, conflict, not_found
 from bot.sandbox.ids import VOICE_CONNECTOR_GROUP_ID_LENGTH, VOICE_CONNECTOR_ID_LENGTH, new_id
-from bot.sandbox.inventory import inventory_numbers, order_id
+from bot.sandbox.inventory import VOICE_CONNECTOR, account_numbers, order_id, product_type
 from bot.sandbox.records import (
     Association,
     AssociationKind,
@@ -75,7 +75,7 @@ class SandboxState:
 
     def restore(self, snapshot: StateSnapshot) -> None:
         """Replace everything in place, so holders of this object keep seeing the live state."""
-        numbers = inventory_numbers(snapshot.inventory_size)
+        numbers = account_numbers(snapshot.inventory_size)
         strays = {record.e164 for record in snapshot.phone_numbers} - set(numbers)
         if strays:
             raise ValueError(f"state lists numbers outside the inventory: {sorted(strays)[:5]}")
@@ -318,6 +318,9 @@ class SandboxState:
                     NumberError(number, "NotFound", f"Phone number {number} is not in this account.")
                 )
                 continue
+            if product_type(number) != VOICE_CONNECTOR:
+                errors.append(_wrong_product_type(number, kind))
+                continue
             record = self._record(number)
             current = record.association
             if current is not None and (current.kind, current.target_id) == (kind, target_id):
@@ -374,10 +377,13 @@ class SandboxState:
         *,
         status: str | None = None,
         association: tuple[str, str] | None = None,
+        product: str | None = None,
     ) -> Iterator[PhoneNumberRecord]:
         """Lazily, in E.164 order after the cursor, so huge inventories page without building every record."""
         start = 0 if after is None else bisect_right(self._numbers, after)
         for number in self._numbers[start:]:
+            if product is not None and product != product_type(number):
+                continue
             current = self._touched.get(number)
             linked = current.association if current is not None else None
             if status is not None and status != number_status(linked):
@@ -416,3 +422,16 @@ class SandboxState:
                 f"{_TARGET_LABEL[kind]} {target_id} still has {len(linked)} phone number(s) associated "
                 f"(e.g. {min(linked)}); disassociate them before deleting it."
             )
+
+
+def _wrong_product_type(number: str, kind: AssociationKind) -> NumberError:
+    """Only Voice Connector product-type numbers go to connectors or groups (Administrator Guide,
+    "Assigning numbers to a Voice Connector or Voice Connector group": "The phone numbers must have
+    the Voice Connector product type"). The code is BadRequest from the model's ErrorCode enum; AWS
+    does not document which code it uses for this case."""
+    return NumberError(
+        number,
+        "BadRequest",
+        f"Phone number {number} has product type {product_type(number)}; only VoiceConnector numbers "
+        f"can be associated with a {_TARGET_LABEL[kind]}.",
+    )
