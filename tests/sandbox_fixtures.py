@@ -1,7 +1,8 @@
 """Pytest plugin: a real Chime SDK Voice sandbox on a loopback port per test, botocore pointed at it.
 
-Fixtures: `sandbox` (started with defaults and a record file), `sandbox_factory` (start more, with
-config overrides), `voice` (an aiobotocore chime-sdk-voice client for us-east-1, retries off).
+Fixtures: `sandbox` (defaults but roomy quotas, and a record file), `sandbox_factory` (start more,
+with config overrides; AWS's default quotas), `voice` (an aiobotocore chime-sdk-voice client for
+us-east-1, retries off).
 Helpers: `voice_client(sandbox, region)` for other regions, `recorded_requests(sandbox)`.
 """
 
@@ -56,9 +57,16 @@ async def sandbox_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> As
         await sandbox.close()
 
 
+# AWS's default quotas (3 Voice Connectors and 3 groups per region) hold in every sandbox_factory()
+# sandbox. The shared `sandbox` fixture raises them, explicitly, because tests written before the
+# quotas create more: test_voice's pagination test makes 130 connectors, and the sandbox listing
+# and group tests make up to 21. Tests of the quotas themselves use sandbox_factory().
+ROOMY_QUOTAS = {"voice_connectors": 1000, "voice_connector_groups": 1000}
+
+
 @pytest.fixture
 async def sandbox(sandbox_factory: SandboxFactory) -> RunningSandbox:
-    return await sandbox_factory()
+    return await sandbox_factory(quotas=ROOMY_QUOTAS)
 
 
 @contextlib.asynccontextmanager

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 
 from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID
 from bot.sandbox.inventory import SIP_MEDIA_APPLICATION_NUMBERS
+from tests.sandbox_fixtures import SandboxFactory, voice_client
 
 DIAL_IN = SIP_MEDIA_APPLICATION_NUMBERS[0]
 
@@ -154,3 +155,39 @@ async def test_sip_media_application_numbers_cannot_go_to_connectors_or_groups(
     assert number["Associations"] == []
     moved = (await voice.get_phone_number(PhoneNumberId="+12065550100"))["PhoneNumber"]
     assert moved["Status"] == "Assigned"
+
+
+# Quotas (AWS General Reference, "Amazon Chime SDK endpoints and quotas")
+
+
+async def test_default_quotas_are_three_connectors_and_three_groups_per_region(
+    sandbox_factory: SandboxFactory,
+) -> None:
+    sandbox = await sandbox_factory()
+    async with voice_client(sandbox) as east, voice_client(sandbox, "us-west-2") as west:
+        # The seeds hold one connector in each region and one group in us-east-1.
+        for name in ("second", "third"):
+            await east.create_voice_connector(Name=name, RequireEncryption=True)
+            await east.create_voice_connector_group(Name=name)
+        connector = await error_of(east.create_voice_connector, Name="fourth", RequireEncryption=True)
+        group = await error_of(east.create_voice_connector_group, Name="fourth")
+        elsewhere = await west.create_voice_connector(Name="west-second", RequireEncryption=True)
+
+    assert connector[:2] == group[:2] == ("ResourceLimitExceededException", 400)
+    assert "quota (3)" in connector[2] and "us-east-1" in group[2]
+    assert elsewhere["VoiceConnector"]["AwsRegion"] == "us-west-2"
+
+
+async def test_quotas_are_configurable_and_freed_by_deletes(sandbox_factory: SandboxFactory) -> None:
+    sandbox = await sandbox_factory(quotas={"voice_connectors": 1, "voice_connector_groups": 2})
+    async with voice_client(sandbox) as voice:
+        refused = await error_of(voice.create_voice_connector, Name="over", RequireEncryption=True)
+        await voice.create_voice_connector_group(Name="second")
+        await voice.update_voice_connector_group(
+            VoiceConnectorGroupId=FAILOVER_GROUP_ID, Name="pstn-failover", VoiceConnectorItems=[]
+        )
+        await voice.delete_voice_connector_group(VoiceConnectorGroupId=FAILOVER_GROUP_ID)
+        again = await voice.create_voice_connector_group(Name="replacement")
+
+    assert refused[0] == "ResourceLimitExceededException"
+    assert again["VoiceConnectorGroup"]["Name"] == "replacement"

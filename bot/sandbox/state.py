@@ -10,9 +10,10 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.sandbox.errors import bad_request, conflict, not_found
+from bot.sandbox.errors import bad_request, conflict, not_found, resource_limit_exceeded
 from bot.sandbox.ids import VOICE_CONNECTOR_GROUP_ID_LENGTH, VOICE_CONNECTOR_ID_LENGTH, new_id
 from bot.sandbox.inventory import VOICE_CONNECTOR, account_numbers, order_id, product_type
+from bot.sandbox.quotas import Quotas
 from bot.sandbox.records import (
     Association,
     AssociationKind,
@@ -66,12 +67,13 @@ def describe(association: Association) -> str:
 class SandboxState:
     """Resources of one fictional account (123456789012); every method applies one API rule set."""
 
-    def __init__(self, snapshot: StateSnapshot) -> None:
+    def __init__(self, snapshot: StateSnapshot, quotas: Quotas | None = None) -> None:
+        self.quotas = quotas or Quotas()
         self.restore(snapshot)
 
     @classmethod
-    def seeded(cls, inventory_size: int) -> SandboxState:
-        return cls(seeded_snapshot(inventory_size))
+    def seeded(cls, inventory_size: int, quotas: Quotas | None = None) -> SandboxState:
+        return cls(seeded_snapshot(inventory_size), quotas)
 
     def restore(self, snapshot: StateSnapshot) -> None:
         """Replace everything in place, so holders of this object keep seeing the live state."""
@@ -124,6 +126,12 @@ class SandboxState:
             raise bad_request(
                 f"AwsRegion {aws_region} does not match the region of this endpoint ({region}); "
                 f"create the Voice Connector through the {aws_region} endpoint."
+            )
+        in_region = sum(1 for connector in self._connectors.values() if connector.region == region)
+        if in_region >= self.quotas.voice_connectors:
+            raise resource_limit_exceeded(
+                f"The account already has {in_region} Voice Connectors in {region}, its quota "
+                f"({self.quotas.voice_connectors}); delete one or ask AWS for a higher quota."
             )
         connector_id = new_id(VOICE_CONNECTOR_ID_LENGTH, self._connectors)
         moment = now()
@@ -229,6 +237,12 @@ class SandboxState:
     def create_voice_connector_group(
         self, region: str, *, name: str, items: list[GroupItem], call_distribution_type: str | None
     ) -> VoiceConnectorGroup:
+        in_region = sum(1 for group in self._groups.values() if group.region == region)
+        if in_region >= self.quotas.voice_connector_groups:
+            raise resource_limit_exceeded(
+                f"The account already has {in_region} Voice Connector groups in {region}, its quota "
+                f"({self.quotas.voice_connector_groups}); delete one or ask AWS for a higher quota."
+            )
         self._check_group_items(items)
         moment = now()
         group = VoiceConnectorGroup(
