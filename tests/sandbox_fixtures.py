@@ -15,7 +15,10 @@ from typing import Any, Protocol
 
 import pytest
 from aiobotocore.session import get_session
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 
 from bot.sandbox import RecordedRequest, RunningSandbox, SandboxConfig, read_records, start_sandbox
 
@@ -71,7 +74,12 @@ async def sandbox(sandbox_factory: SandboxFactory) -> RunningSandbox:
 
 @contextlib.asynccontextmanager
 async def voice_client(
-    sandbox: RunningSandbox | str, region: str = "us-east-1", **config: Any
+    sandbox: RunningSandbox | str,
+    region: str = "us-east-1",
+    *,
+    aws_access_key_id: str = "testing",
+    aws_secret_access_key: str = "testing",
+    **config: Any,
 ) -> AsyncIterator[Any]:
     """A chime-sdk-voice client on a sandbox (or its URL); one attempt per call unless `retries` is given."""
     options: dict[str, Any] = {"retries": {"mode": "standard", "total_max_attempts": 1}} | config
@@ -79,8 +87,8 @@ async def voice_client(
         "chime-sdk-voice",
         region_name=region,
         endpoint_url=sandbox if isinstance(sandbox, str) else sandbox.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+        aws_access_key_id=aws_access_key_id,
+        aws_secret_access_key=aws_secret_access_key,
         config=Config(**options),
     ) as client:
         yield client
@@ -96,3 +104,19 @@ def recorded_requests(sandbox: RunningSandbox) -> list[RecordedRequest]:
     """What the sandbox has received so far, one entry per API request, oldest first."""
     assert sandbox.record_file is not None, "this sandbox was started without a record file"
     return read_records(sandbox.record_file)
+
+
+def signed_headers(
+    method: str,
+    url: str,
+    body: bytes = b"",
+    *,
+    region: str = "us-east-1",
+    service: str = "chime",
+    key: str = "testing",
+    secret: str = "testing",
+) -> dict[str, str]:
+    """Headers botocore's SigV4Auth adds for this request now, for tests that speak raw HTTP."""
+    request = AWSRequest(method=method, url=url, data=body)
+    SigV4Auth(Credentials(key, secret), service, region).add_auth(request)
+    return dict(request.headers.items())

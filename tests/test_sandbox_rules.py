@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import aiohttp
 import pytest
 from botocore.exceptions import ClientError
 
-from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID
+from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID, RunningSandbox
+from bot.sandbox.cli import add_arguments, config_from
 from bot.sandbox.inventory import SIP_MEDIA_APPLICATION_NUMBERS
-from tests.sandbox_fixtures import SandboxFactory, voice_client
+from tests.sandbox_fixtures import SandboxFactory, signed_headers, voice_client
 
 DIAL_IN = SIP_MEDIA_APPLICATION_NUMBERS[0]
 
@@ -191,3 +195,131 @@ async def test_quotas_are_configurable_and_freed_by_deletes(sandbox_factory: San
 
     assert refused[0] == "ResourceLimitExceededException"
     assert again["VoiceConnectorGroup"]["Name"] == "replacement"
+
+
+# SigV4 at the front door (AWS General Reference, Signature Version 4)
+
+KEY, SECRET = "AKIDSANDBOXEXAMPLE", "sandbox-secret"
+
+
+async def raw_call(sandbox: RunningSandbox, headers: dict[str, str]) -> tuple[int, str, Any]:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{sandbox.url}/voice-connectors", headers=headers) as reply,
+    ):
+        return reply.status, reply.headers["x-amzn-ErrorType"], await reply.json()
+
+
+async def test_known_credentials_sign_every_kind_of_request(sandbox_factory: SandboxFactory) -> None:
+    """Paths with percent-encoded labels, query strings and JSON bodies all verify."""
+    sandbox = await sandbox_factory(credentials={KEY: SECRET})
+    async with voice_client(sandbox, aws_access_key_id=KEY, aws_secret_access_key=SECRET) as voice:
+        listed = await voice.list_voice_connectors(MaxResults=5)
+        number = await voice.get_phone_number(PhoneNumberId="+12065550100")
+        associated = await voice.associate_phone_numbers_with_voice_connector(
+            VoiceConnectorId=PRIMARY_CONNECTOR_ID, E164PhoneNumbers=["+12065550100"]
+        )
+        filtered = await voice.list_phone_numbers(
+            FilterName="VoiceConnectorId", FilterValue=PRIMARY_CONNECTOR_ID
+        )
+
+    assert [c["VoiceConnectorId"] for c in listed["VoiceConnectors"]] == [PRIMARY_CONNECTOR_ID]
+    assert number["PhoneNumber"]["PhoneNumberId"] == "+12065550100"
+    assert associated["PhoneNumberErrors"] == []
+    assert [n["PhoneNumberId"] for n in filtered["PhoneNumbers"]] == ["+12065550100"]
+
+
+@pytest.mark.parametrize(
+    ("key", "secret", "code", "message"),
+    [
+        (KEY, "not-the-secret", "InvalidSignatureException", "does not match the signature you provided"),
+        ("AKIDSOMEONEELSE", SECRET, "UnrecognizedClientException", "security token included in the request"),
+    ],
+)
+async def test_wrong_secrets_and_unknown_keys_are_refused(
+    sandbox_factory: SandboxFactory, key: str, secret: str, code: str, message: str
+) -> None:
+    sandbox = await sandbox_factory(credentials={KEY: SECRET})
+    async with voice_client(sandbox, aws_access_key_id=key, aws_secret_access_key=secret) as voice:
+        refused = await error_of(voice.list_voice_connectors)
+
+    assert refused[:2] == (code, 403)
+    assert message in refused[2]
+
+
+async def test_without_credentials_any_key_is_accepted(sandbox_factory: SandboxFactory) -> None:
+    sandbox = await sandbox_factory()
+    async with voice_client(sandbox, aws_access_key_id="AKIDANY", aws_secret_access_key="any") as voice:
+        listed = await voice.list_voice_connectors()
+
+    assert listed["VoiceConnectors"]
+
+
+async def test_the_scope_must_name_a_chime_sdk_voice_region(sandbox_factory: SandboxFactory) -> None:
+    sandbox = await sandbox_factory()
+    async with voice_client(sandbox, "us-east-2") as voice:
+        refused = await error_of(voice.list_voice_connectors)
+
+    assert refused == (
+        "InvalidSignatureException",
+        403,
+        "Credential should be scoped to a valid region, not 'us-east-2'.",
+    )
+
+
+async def test_the_scope_must_name_the_chime_service(sandbox: RunningSandbox) -> None:
+    headers = signed_headers("GET", f"{sandbox.url}/voice-connectors", service="execute-api")
+
+    status, error_type, body = await raw_call(sandbox, headers)
+
+    assert (status, error_type) == (403, "InvalidSignatureException")
+    assert body == {"message": "Credential should be scoped to correct service: 'chime'."}
+
+
+@pytest.mark.parametrize(
+    ("minutes", "phrase"), [(-20, "Signature expired"), (20, "Signature not yet current")]
+)
+async def test_x_amz_date_must_be_within_15_minutes(
+    sandbox_factory: SandboxFactory, minutes: int, phrase: str
+) -> None:
+    """Checked with and without known credentials: a correct signature made at the wrong time fails."""
+    signed_at = (datetime.now(UTC) + timedelta(minutes=minutes)).strftime("%Y%m%dT%H%M%SZ")
+    for credentials in (None, {KEY: SECRET}):
+        sandbox = await sandbox_factory(credentials=credentials)
+        headers = signed_headers("GET", f"{sandbox.url}/voice-connectors", key=KEY, secret=SECRET)
+        headers["Authorization"] = headers["Authorization"].replace(headers["X-Amz-Date"][:8], signed_at[:8])
+        headers["X-Amz-Date"] = signed_at
+
+        status, error_type, body = await raw_call(sandbox, headers)
+
+        assert (status, error_type) == (403, "InvalidSignatureException")
+        assert body["message"].startswith(f"{phrase}: {signed_at} is ")
+
+
+async def test_a_malformed_authorization_header_is_incomplete(sandbox: RunningSandbox) -> None:
+    headers = signed_headers("GET", f"{sandbox.url}/voice-connectors")
+    headers["Authorization"] = headers["Authorization"].split(", Signature=")[0]
+
+    status, error_type, body = await raw_call(sandbox, headers)
+
+    assert (status, error_type) == (403, "IncompleteSignatureException")
+    assert body == {"message": "Authorization header requires 'Signature' parameter."}
+
+
+def test_command_line_sets_credentials_and_quotas() -> None:
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+
+    config = config_from(
+        parser.parse_args(["--credentials", f"{KEY}:{SECRET}", "--quota", "voice_connector_groups=5"])
+    )
+
+    assert config.credentials == {KEY: SECRET}
+    assert (config.quotas.voice_connectors, config.quotas.voice_connector_groups) == (3, 5)
+    for wrong in (
+        ["--quota", "phone_numbers=9"],
+        ["--quota", "voice_connectors=many"],
+        ["--credentials", "K"],
+    ):
+        with pytest.raises(SystemExit):
+            parser.parse_args(wrong)

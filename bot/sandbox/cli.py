@@ -46,6 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="account quota per region, repeatable: voice_connectors, voice_connector_groups "
         "(default: AWS's, 3 each)",
     )
+    parser.add_argument(
+        "--credentials",
+        type=_credentials,
+        action="append",
+        metavar="KEY:SECRET",
+        help="verify SigV4 signatures made with this access key and secret (repeatable); "
+        "without it any key is accepted, but the scope and X-Amz-Date are still checked",
+    )
     parser.add_argument("--throttle-rps", type=float, help="answer 429 above this many requests per second")
     parser.add_argument("--error-rate", type=float, default=0.0, help="fraction of requests answered 500")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API request")
@@ -61,6 +69,13 @@ def _quota(text: str) -> tuple[str, int]:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _credentials(text: str) -> tuple[str, str]:
+    key, separator, secret = text.partition(":")
+    if not separator or not key or not secret:
+        raise argparse.ArgumentTypeError("expected KEY:SECRET")
+    return key, secret
+
+
 def config_from(args: argparse.Namespace) -> SandboxConfig:
     return SandboxConfig(
         host=args.host,
@@ -69,6 +84,7 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
         record_file=args.record,
         inventory_size=args.inventory,
         quotas=Quotas.model_validate(dict(args.quota)),
+        credentials=None if args.credentials is None else dict(args.credentials),
         faults=FaultSettings(
             throttle_rps=args.throttle_rps,
             error_rate=args.error_rate,

@@ -20,4 +20,7 @@ class SandboxConfig(BaseModel):
     record_file: Path | None = None
     inventory_size: int = Field(default=DEFAULT_INVENTORY_SIZE, ge=0, le=MAX_INVENTORY_SIZE)
     quotas: Quotas = Field(default_factory=Quotas)
+    # Access key -> secret key whose SigV4 signatures are verified; None accepts any key (scope
+    # and date are still checked).
+    credentials: dict[str, str] | None = None
     faults: FaultSettings = Field(default_factory=FaultSettings)

@@ -89,6 +89,7 @@ async def start_sandbox(config: SandboxConfig | None = None) -> RunningSandbox:
         faults=FaultInjector(config.faults.model_copy(deep=True)),
         state_file=config.state_file,
         recorder=None if config.record_file is None else Recorder(config.record_file),
+        credentials=config.credentials,
     )
     runner = web.AppRunner(build_app(context), access_log=None)
     await runner.setup()
