@@ -25,9 +25,11 @@ async def call(
     if "json" in kwargs:
         kwargs["data"] = json.dumps(kwargs.pop("json")).encode()
         kwargs["headers"] = {"Content-Type": "application/json"}
-    body: bytes = kwargs.get("data") or b""
+    payload: bytes = kwargs.get("data") or b""
     url = sandbox.url + path
-    sent = (headers if headers is not None else signed_headers(method, url, body)) | kwargs.pop("headers", {})
+    sent = (headers if headers is not None else signed_headers(method, url, payload)) | kwargs.pop(
+        "headers", {}
+    )
     async with aiohttp.ClientSession() as http, http.request(method, url, headers=sent, **kwargs) as reply:
         body = await reply.json(content_type=None) if await reply.read() else None
         return reply.status, dict(reply.headers), body
