@@ -1,7 +1,8 @@
 """Pytest plugin: a real Chime SDK Voice sandbox on a loopback port per test, botocore pointed at it.
 
-Fixtures: `sandbox` (started with defaults and a record file), `sandbox_factory` (start more, with
-config overrides), `voice` (an aiobotocore chime-sdk-voice client for us-east-1, retries off).
+Fixtures: `sandbox` (defaults but roomy quotas, and a record file), `sandbox_factory` (start more,
+with config overrides; AWS's default quotas), `voice` (an aiobotocore chime-sdk-voice client for
+us-east-1, retries off).
 Helpers: `voice_client(sandbox, region)` for other regions, `recorded_requests(sandbox)`.
 """
 
@@ -14,7 +15,10 @@ from typing import Any, Protocol
 
 import pytest
 from aiobotocore.session import get_session
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 
 from bot.sandbox import RecordedRequest, RunningSandbox, SandboxConfig, read_records, start_sandbox
 
@@ -56,14 +60,26 @@ async def sandbox_factory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> As
         await sandbox.close()
 
 
+# AWS's default quotas (3 Voice Connectors and 3 groups per region) hold in every sandbox_factory()
+# sandbox. The shared `sandbox` fixture raises them, explicitly, because tests written before the
+# quotas create more: test_voice's pagination test makes 130 connectors, and the sandbox listing
+# and group tests make up to 21. Tests of the quotas themselves use sandbox_factory().
+ROOMY_QUOTAS = {"voice_connectors": 1000, "voice_connector_groups": 1000}
+
+
 @pytest.fixture
 async def sandbox(sandbox_factory: SandboxFactory) -> RunningSandbox:
-    return await sandbox_factory()
+    return await sandbox_factory(quotas=ROOMY_QUOTAS)
 
 
 @contextlib.asynccontextmanager
 async def voice_client(
-    sandbox: RunningSandbox | str, region: str = "us-east-1", **config: Any
+    sandbox: RunningSandbox | str,
+    region: str = "us-east-1",
+    *,
+    aws_access_key_id: str = "testing",
+    aws_secret_access_key: str = "testing",
+    **config: Any,
 ) -> AsyncIterator[Any]:
     """A chime-sdk-voice client on a sandbox (or its URL); one attempt per call unless `retries` is given."""
     options: dict[str, Any] = {"retries": {"mode": "standard", "total_max_attempts": 1}} | config
@@ -71,8 +87,8 @@ async def voice_client(
         "chime-sdk-voice",
         region_name=region,
         endpoint_url=sandbox if isinstance(sandbox, str) else sandbox.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+        aws_access_key_id=aws_access_key_id,
+        aws_secret_access_key=aws_secret_access_key,
         config=Config(**options),
     ) as client:
         yield client
@@ -88,3 +104,19 @@ def recorded_requests(sandbox: RunningSandbox) -> list[RecordedRequest]:
     """What the sandbox has received so far, one entry per API request, oldest first."""
     assert sandbox.record_file is not None, "this sandbox was started without a record file"
     return read_records(sandbox.record_file)
+
+
+def signed_headers(
+    method: str,
+    url: str,
+    body: bytes = b"",
+    *,
+    region: str = "us-east-1",
+    service: str = "chime",
+    key: str = "testing",
+    secret: str = "testing",
+) -> dict[str, str]:
+    """Headers botocore's SigV4Auth adds for this request now, for tests that speak raw HTTP."""
+    request = AWSRequest(method=method, url=url, data=body)
+    SigV4Auth(Credentials(key, secret), service, region).add_auth(request)
+    return dict(request.headers.items())

@@ -102,6 +102,8 @@ async def test_module_cli_serves_with_flags_until_sigterm(
         "1",
         "--fault-seed",
         "3",
+        "--quota",
+        "voice_connectors=2",
         stdout=asyncio.subprocess.PIPE,
     )
     try:
@@ -114,6 +116,8 @@ async def test_module_cli_serves_with_flags_until_sigterm(
         await switch_random_errors_off(url)
         async with voice_client(url) as client:
             await client.create_voice_connector(Name="via-module", RequireEncryption=True)
+            with pytest.raises(ClientError) as over_quota:
+                await client.create_voice_connector(Name="over-quota", RequireEncryption=True)
             last = await client.get_phone_number(PhoneNumberId=inventory_numbers(500)[-1])
             with pytest.raises(ClientError):
                 await client.get_phone_number(PhoneNumberId=beyond_inventory)
@@ -125,7 +129,9 @@ async def test_module_cli_serves_with_flags_until_sigterm(
     assert (faults["error_rate"], faults["latency_ms"], faults["seed"]) == (0.25, 1.0, 3)
     assert last["PhoneNumber"]["Status"] == "Unassigned"
     assert "via-module" in state_file.read_text()
+    assert over_quota.value.response["Error"]["Code"] == "ResourceLimitExceededException"
     assert [r["operation"] for r in read_records(record_file)] == [
+        "CreateVoiceConnector",
         "CreateVoiceConnector",
         "GetPhoneNumber",
         "GetPhoneNumber",

@@ -42,7 +42,7 @@ async def test_create_get_list_update_delete(voice: Any) -> None:
         )
     )["VoiceConnectorGroup"]
     group_id = created["VoiceConnectorGroupId"]
-    assert str(uuid.UUID(group_id)) == group_id
+    assert re.fullmatch(r"[a-z0-9]{21}", group_id)
     assert created["VoiceConnectorGroupArn"] == f"arn:aws:chime:us-east-1:123456789012:vcg/{group_id}"
     assert (await voice.get_voice_connector_group(VoiceConnectorGroupId=group_id))[
         "VoiceConnectorGroup"
@@ -64,6 +64,9 @@ async def test_create_get_list_update_delete(voice: Any) -> None:
     assert len(updated["VoiceConnectorGroup"]["VoiceConnectorItems"]) == 2
     assert updated["VoiceConnectorGroup"]["CallDistributionType"] == "PriorityWeightedDistribution"
 
+    await voice.update_voice_connector_group(
+        VoiceConnectorGroupId=group_id, Name="renamed", VoiceConnectorItems=[]
+    )
     await voice.delete_voice_connector_group(VoiceConnectorGroupId=group_id)
     with pytest.raises(ClientError) as caught:
         await voice.get_voice_connector_group(VoiceConnectorGroupId=group_id)

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID
-from bot.sandbox.inventory import inventory_numbers
+from bot.sandbox.inventory import SIP_MEDIA_APPLICATION_NUMBERS, inventory_numbers
 from tests.sandbox_fixtures import SandboxFactory, voice_client
 
 FREE = "+12065550100"
@@ -33,7 +33,7 @@ async def new_connector(client: Any) -> str:
 
 
 async def test_default_inventory_is_300_fictional_numbers(voice: Any) -> None:
-    numbers = await list_numbers(voice)
+    numbers = await list_numbers(voice, ProductType="VoiceConnector")
 
     assert len(numbers) == 300
     assert {n["E164PhoneNumber"][:5] for n in numbers} == {"+1206", "+1312", "+1415"}
@@ -57,7 +57,7 @@ async def test_default_page_of_numbers_is_small(voice: Any) -> None:
 async def test_inventory_size_is_configurable(sandbox_factory: SandboxFactory) -> None:
     sandbox = await sandbox_factory(inventory_size=2500)
     async with voice_client(sandbox) as client:
-        numbers = await list_numbers(client)
+        numbers = await list_numbers(client, ProductType="VoiceConnector")
         last = await client.get_phone_number(PhoneNumberId=numbers[-1]["PhoneNumberId"])
 
     assert len(numbers) == 2500
@@ -183,7 +183,7 @@ async def test_status_and_product_type_filters(voice: Any) -> None:
 
     assert [n["PhoneNumberId"] for n in assigned] == [FREE, "+14155550199"]
     assert len(unassigned) == 298
-    assert dial_in == []
+    assert [n["PhoneNumberId"] for n in dial_in] == list(SIP_MEDIA_APPLICATION_NUMBERS)
     assert [n["PhoneNumberId"] for n in on_primary] == [FREE, "+14155550199"]
 
 

@@ -35,6 +35,9 @@ async def test_state_survives_a_restart(sandbox_factory: SandboxFactory, tmp_pat
         await client.associate_phone_numbers_with_voice_connector(
             VoiceConnectorId=made["VoiceConnectorId"], E164PhoneNumbers=["+13125550142"]
         )
+        await client.update_voice_connector_group(
+            VoiceConnectorGroupId=FAILOVER_GROUP_ID, Name="pstn-failover", VoiceConnectorItems=[]
+        )
         await client.delete_voice_connector_group(VoiceConnectorGroupId=FAILOVER_GROUP_ID)
     await first.close()
     assert [p.name for p in state_file.parent.iterdir()] == ["sandbox.json"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -12,25 +13,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
+from tests.sandbox_fixtures import signed_headers
 
-SIGNED = {
-    "Authorization": (
-        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240115/us-east-1/chime/aws4_request, "
-        "SignedHeaders=host;x-amz-date, Signature=0000"
-    )
-}
 ISO_MS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 
 
 async def call(
     sandbox: RunningSandbox, method: str, path: str, headers: dict[str, str] | None = None, **kwargs: Any
 ) -> tuple[int, dict[str, str], Any]:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.request(
-            method, sandbox.url + path, headers=SIGNED if headers is None else headers, **kwargs
-        ) as reply,
-    ):
+    """A raw request, signed by botocore's SigV4 code unless `headers` are given."""
+    if "json" in kwargs:
+        kwargs["data"] = json.dumps(kwargs.pop("json")).encode()
+        kwargs["headers"] = {"Content-Type": "application/json"}
+    payload: bytes = kwargs.get("data") or b""
+    url = sandbox.url + path
+    sent = (headers if headers is not None else signed_headers(method, url, payload)) | kwargs.pop(
+        "headers", {}
+    )
+    async with aiohttp.ClientSession() as http, http.request(method, url, headers=sent, **kwargs) as reply:
         body = await reply.json(content_type=None) if await reply.read() else None
         return reply.status, dict(reply.headers), body
 
@@ -48,18 +48,17 @@ async def test_missing_signature_is_forbidden(sandbox: RunningSandbox) -> None:
     status, headers, body = await call(sandbox, "GET", "/voice-connectors", headers={})
 
     assert status == 403
-    assert headers["x-amzn-ErrorType"] == "ForbiddenException"
-    assert body == {"Code": "Forbidden", "Message": "Missing Authentication Token"}
+    assert headers["x-amzn-ErrorType"] == "MissingAuthenticationTokenException"
+    assert body == {"message": "Missing Authentication Token"}
     assert "x-amzn-RequestId" in headers
 
 
-async def test_unknown_route_is_not_found(sandbox: RunningSandbox) -> None:
+async def test_unknown_route_is_an_unknown_operation(sandbox: RunningSandbox) -> None:
     status, headers, body = await call(sandbox, "GET", "/no-such-thing")
 
     assert status == 404
-    assert headers["x-amzn-ErrorType"] == "NotFoundException"
-    assert body["Code"] == "NotFound"
-    assert "GET /no-such-thing" in body["Message"]
+    assert headers["x-amzn-ErrorType"] == "UnknownOperationException"
+    assert body == {"message": "No operation matches GET /no-such-thing."}
     assert "x-amzn-RequestId" in headers
 
 

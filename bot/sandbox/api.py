@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.auth import caller_region
+from bot.sandbox.auth import SignedRequest, authenticate
 from bot.sandbox.context import SandboxContext
-from bot.sandbox.errors import ApiError, bad_request, not_found
+from bot.sandbox.errors import ApiError, FrontDoorError, bad_request, not_found
 from bot.sandbox.faults import RawAnswer
 from bot.sandbox.model import SERVICE_MODEL
 from bot.sandbox.operations import HANDLERS, is_mutating
@@ -39,6 +40,13 @@ def error_response(error: ApiError) -> web.Response:
     return web.json_response(error.body(), status=error.status, headers={"x-amzn-ErrorType": error.shape})
 
 
+def unknown_operation(method: str, path: str) -> FrontDoorError:
+    """A method and path that name no operation: AWS's REST-JSON front door answers 404
+    UnknownOperationException (com.amazon.coral.service#UnknownOperationException, as reported in
+    boto/boto3#2909 and aws/aws-sdk-go#3542 for calls sent to the wrong path)."""
+    return FrontDoorError("UnknownOperationException", f"No operation matches {method} {path}.", 404)
+
+
 class ApiEndpoint:
     """aiohttp handler for every path outside /_sandbox/."""
 
@@ -48,14 +56,18 @@ class ApiEndpoint:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         resolved = ROUTES.resolve(request.method, request.rel_url.raw_path, request.query)
         operation = None if resolved is None else resolved[0].operation
-        body = _parse_body(await request.read())
+        raw = await request.read()
+        body = _parse_body(raw)
         if self._context.recorder is not None:
             recorded = None if isinstance(body, _Unparsable) else body
             self._context.recorder.record(operation, request.method, request.path, request.query, recorded)
+        signed = SignedRequest(
+            request.method, request.rel_url.raw_path, request.rel_url.raw_query_string, request.headers, raw
+        )
         try:
-            region = caller_region(request.headers.get("Authorization"))
+            region = authenticate(signed, self._context.credentials, datetime.now(UTC))
             if resolved is None:
-                raise not_found(f"No chime-sdk-voice operation matches {request.method} {request.path}.")
+                raise unknown_operation(request.method, request.path)
             route, labels = resolved
             if route.operation not in HANDLERS:
                 raise not_found(f"{route.operation} is not implemented by the Switchboard sandbox.")

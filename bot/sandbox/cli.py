@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from bot.sandbox.config import SandboxConfig
 from bot.sandbox.faults import FaultSettings
 from bot.sandbox.inventory import DEFAULT_INVENTORY_SIZE
+from bot.sandbox.quotas import Quotas, parse_quota
 from bot.sandbox.server import start_sandbox
 
 DEFAULT_PORT = 8099
@@ -36,12 +37,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="phone numbers in the inventory (default: %(default)s)",
     )
+    parser.add_argument(
+        "--quota",
+        type=_quota,
+        action="append",
+        default=[],
+        metavar="NAME=N",
+        help="account quota per region, repeatable: voice_connectors, voice_connector_groups "
+        "(default: AWS's, 3 each)",
+    )
+    parser.add_argument(
+        "--credentials",
+        type=_credentials,
+        action="append",
+        metavar="KEY:SECRET",
+        help="verify SigV4 signatures made with this access key and secret (repeatable); "
+        "without it any key is accepted, but the scope and X-Amz-Date are still checked",
+    )
     parser.add_argument("--throttle-rps", type=float, help="answer 429 above this many requests per second")
     parser.add_argument("--error-rate", type=float, default=0.0, help="fraction of requests answered 500")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API request")
     parser.add_argument(
         "--fault-seed", type=int, default=0, help="seed for --error-rate (default: %(default)s)"
     )
+
+
+def _quota(text: str) -> tuple[str, int]:
+    try:
+        return parse_quota(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _credentials(text: str) -> tuple[str, str]:
+    key, separator, secret = text.partition(":")
+    if not separator or not key or not secret:
+        raise argparse.ArgumentTypeError("expected KEY:SECRET")
+    return key, secret
 
 
 def config_from(args: argparse.Namespace) -> SandboxConfig:
@@ -51,6 +83,8 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
         state_file=args.state,
         record_file=args.record,
         inventory_size=args.inventory,
+        quotas=Quotas.model_validate(dict(args.quota)),
+        credentials=None if args.credentials is None else dict(args.credentials),
         faults=FaultSettings(
             throttle_rps=args.throttle_rps,
             error_rate=args.error_rate,

@@ -1,4 +1,4 @@
-"""How to start a sandbox: address, optional state and record files, inventory size, fault knobs."""
+"""How to start a sandbox: address, optional state and record files, inventory size, quotas, fault knobs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.sandbox.faults import FaultSettings
 from bot.sandbox.inventory import DEFAULT_INVENTORY_SIZE, MAX_INVENTORY_SIZE
+from bot.sandbox.quotas import Quotas
 
 
 class SandboxConfig(BaseModel):
@@ -18,4 +19,8 @@ class SandboxConfig(BaseModel):
     state_file: Path | None = None
     record_file: Path | None = None
     inventory_size: int = Field(default=DEFAULT_INVENTORY_SIZE, ge=0, le=MAX_INVENTORY_SIZE)
+    quotas: Quotas = Field(default_factory=Quotas)
+    # Access key -> secret key whose SigV4 signatures are verified; None accepts any key (scope
+    # and date are still checked).
+    credentials: dict[str, str] | None = None
     faults: FaultSettings = Field(default_factory=FaultSettings)

@@ -17,6 +17,7 @@ class SandboxContext:
     faults: FaultInjector
     state_file: Path | None = None
     recorder: Recorder | None = None
+    credentials: dict[str, str] | None = None  # access key -> secret; None accepts any key
 
     def persist(self) -> None:
         """Save after a mutation, before answering, so a caller that got a response finds it on disk."""

@@ -23,6 +23,21 @@ class ApiError(Exception):
         return {"Code": self.code, "Message": self.message}
 
 
+class FrontDoorError(ApiError):
+    """An answer from AWS's shared request front door (authentication, routing), before the service
+    runs: its shapes are not in the chime-sdk-voice model, so the status is given, and the body is
+    the front door's own `{"message": ...}` form (botocore reads the code from x-amzn-ErrorType)."""
+
+    def __init__(self, shape: str, message: str, status: int) -> None:
+        Exception.__init__(self, message)
+        self.shape = shape
+        self.message = message
+        self.status = status
+
+    def body(self) -> dict[str, str]:
+        return {"message": self.message}
+
+
 def bad_request(message: str) -> ApiError:
     return ApiError("BadRequestException", message)
 
@@ -33,3 +48,7 @@ def not_found(message: str) -> ApiError:
 
 def conflict(message: str) -> ApiError:
     return ApiError("ConflictException", message)
+
+
+def resource_limit_exceeded(message: str) -> ApiError:
+    return ApiError("ResourceLimitExceededException", message)

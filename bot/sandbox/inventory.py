@@ -40,4 +40,27 @@ def order_id(e164: str) -> str:
     return str(uuid.uuid5(_ORDER_NAMESPACE, e164[:5]))
 
 
-PRODUCT_TYPE = "VoiceConnector"
+VOICE_CONNECTOR = "VoiceConnector"
+SIP_MEDIA_APPLICATION_DIAL_IN = "SipMediaApplicationDialIn"
+# A few toll-free numbers bought for SIP media applications, always present beside the Voice
+# Connector inventory: the end of the fictional 555-01XX lines of 833, a toll-free code that
+# _area_codes() never uses, so inventory sizes and the numbers tests pick stay as they were.
+SIP_MEDIA_APPLICATION_NUMBERS = ("+18335550197", "+18335550198", "+18335550199")
+_SIP_MEDIA_APPLICATION_SET = frozenset(SIP_MEDIA_APPLICATION_NUMBERS)
+
+
+@cache
+def account_numbers(size: int) -> tuple[str, ...]:
+    """Every number the account owns: `size` Voice Connector numbers plus the SIP media application
+    ones, sorted."""
+    return tuple(sorted(inventory_numbers(size) + SIP_MEDIA_APPLICATION_NUMBERS))
+
+
+def product_type(e164: str) -> str:
+    """The number's PhoneNumberProductType (model enum: VoiceConnector, SipMediaApplicationDialIn)."""
+    return SIP_MEDIA_APPLICATION_DIAL_IN if e164 in _SIP_MEDIA_APPLICATION_SET else VOICE_CONNECTOR
+
+
+def number_type(e164: str) -> str:
+    """The number's PhoneNumberType (model enum: Local, TollFree)."""
+    return "TollFree" if e164 in _SIP_MEDIA_APPLICATION_SET else "Local"

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.sandbox import wire
 from bot.sandbox.errors import bad_request
-from bot.sandbox.inventory import PRODUCT_TYPE
 from bot.sandbox.model import SERVICE_MODEL
 from bot.sandbox.pagination import decode_token, take_page
 from bot.sandbox.records import AssociationKind, GroupItem, Origination, OriginationRoute, Proxy, Tag
@@ -189,9 +188,14 @@ def get_origination(state: SandboxState, region: str, params: Params) -> dict[st
 
 @handles("PutVoiceConnectorOrigination")
 def put_origination(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
+    """The model's Origination documentation: Routes or Disabled must be given, and Routes has a
+    "Valid range: Minimum value of 1. Maximum value of 20" (the list shape itself carries no min,
+    so botocore's client-side validation lets an empty list through; AWS refuses it)."""
     settings = params["Origination"]
     if "Routes" not in settings and "Disabled" not in settings:
         raise bad_request("Origination must specify Routes, Disabled, or both.")
+    if "Routes" in settings and not settings["Routes"]:
+        raise bad_request("Origination.Routes must have at least 1 route (valid range: 1 to 20).")
     routes = [_route(index, route) for index, route in enumerate(settings.get("Routes", []))]
     stored = state.put_origination(
         region,
@@ -269,15 +273,8 @@ def list_phone_numbers(state: SandboxState, region: str, params: Params) -> dict
         raise bad_request("FilterName and FilterValue must be given together.")
     association = None if filter_name is None or filter_value is None else (filter_name, filter_value)
     after = decode_token("ListPhoneNumbers", params.get("NextToken"))
-    product_type = params.get("ProductType", PRODUCT_TYPE)
-    numbers = (
-        state.phone_numbers(
-            after,
-            status=params.get("Status"),
-            association=association,
-        )
-        if product_type == PRODUCT_TYPE
-        else iter(())
+    numbers = state.phone_numbers(
+        after, status=params.get("Status"), association=association, product=params.get("ProductType")
     )
     page, token = take_page(numbers, lambda record: record.e164, "ListPhoneNumbers", params.get("MaxResults"))
     return _with_token({"PhoneNumbers": [wire.phone_number(record) for record in page]}, token)

@@ -6,15 +6,17 @@ import os
 import tempfile
 from pathlib import Path
 
+from bot.sandbox.quotas import Quotas
 from bot.sandbox.records import StateSnapshot
 from bot.sandbox.state import SandboxState
 
 
-def load_state(path: Path | None, inventory_size: int) -> SandboxState:
-    """The saved account when the file exists (its inventory size wins), else the built-in fixtures."""
+def load_state(path: Path | None, inventory_size: int, quotas: Quotas | None = None) -> SandboxState:
+    """The saved account when the file exists (its inventory size wins), else the built-in fixtures.
+    Quotas are settings of this run, not state, so they always come from the caller."""
     if path is not None and path.exists():
-        return SandboxState(StateSnapshot.model_validate_json(path.read_text(encoding="utf-8")))
-    return SandboxState.seeded(inventory_size)
+        return SandboxState(StateSnapshot.model_validate_json(path.read_text(encoding="utf-8")), quotas)
+    return SandboxState.seeded(inventory_size, quotas)
 
 
 def save_state(path: Path, state: SandboxState) -> None:

@@ -85,10 +85,11 @@ async def start_sandbox(config: SandboxConfig | None = None) -> RunningSandbox:
     """Load or seed the state, then serve; port 0 picks a free port (see `.url`)."""
     config = config or SandboxConfig()
     context = SandboxContext(
-        state=load_state(config.state_file, config.inventory_size),
+        state=load_state(config.state_file, config.inventory_size, config.quotas),
         faults=FaultInjector(config.faults.model_copy(deep=True)),
         state_file=config.state_file,
         recorder=None if config.record_file is None else Recorder(config.record_file),
+        credentials=config.credentials,
     )
     runner = web.AppRunner(build_app(context), access_log=None)
     await runner.setup()

@@ -6,14 +6,14 @@ account-wide, and a number has at most one association (a connector or a group).
 
 from __future__ import annotations
 
-import secrets
-import uuid
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.sandbox.errors import bad_request, conflict, not_found
-from bot.sandbox.inventory import inventory_numbers, order_id
+from bot.sandbox.errors import bad_request, conflict, not_found, resource_limit_exceeded
+from bot.sandbox.ids import VOICE_CONNECTOR_GROUP_ID_LENGTH, VOICE_CONNECTOR_ID_LENGTH, new_id
+from bot.sandbox.inventory import VOICE_CONNECTOR, account_numbers, order_id, product_type
+from bot.sandbox.quotas import Quotas
 from bot.sandbox.records import (
     Association,
     AssociationKind,
@@ -31,7 +31,6 @@ from bot.sandbox.seed import seeded_snapshot
 
 MAX_GROUP_ITEMS = 3
 MAX_ORIGINATION_ROUTES = 20
-_ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 _TARGET_LABEL: dict[AssociationKind, str] = {
     "VoiceConnectorId": "Voice Connector",
     "VoiceConnectorGroupId": "Voice Connector group",
@@ -68,16 +67,17 @@ def describe(association: Association) -> str:
 class SandboxState:
     """Resources of one fictional account (123456789012); every method applies one API rule set."""
 
-    def __init__(self, snapshot: StateSnapshot) -> None:
+    def __init__(self, snapshot: StateSnapshot, quotas: Quotas | None = None) -> None:
+        self.quotas = quotas or Quotas()
         self.restore(snapshot)
 
     @classmethod
-    def seeded(cls, inventory_size: int) -> SandboxState:
-        return cls(seeded_snapshot(inventory_size))
+    def seeded(cls, inventory_size: int, quotas: Quotas | None = None) -> SandboxState:
+        return cls(seeded_snapshot(inventory_size), quotas)
 
     def restore(self, snapshot: StateSnapshot) -> None:
         """Replace everything in place, so holders of this object keep seeing the live state."""
-        numbers = inventory_numbers(snapshot.inventory_size)
+        numbers = account_numbers(snapshot.inventory_size)
         strays = {record.e164 for record in snapshot.phone_numbers} - set(numbers)
         if strays:
             raise ValueError(f"state lists numbers outside the inventory: {sorted(strays)[:5]}")
@@ -127,9 +127,13 @@ class SandboxState:
                 f"AwsRegion {aws_region} does not match the region of this endpoint ({region}); "
                 f"create the Voice Connector through the {aws_region} endpoint."
             )
-        connector_id = "".join(secrets.choice(_ID_ALPHABET) for _ in range(22))
-        while connector_id in self._connectors:
-            connector_id = "".join(secrets.choice(_ID_ALPHABET) for _ in range(22))
+        in_region = sum(1 for connector in self._connectors.values() if connector.region == region)
+        if in_region >= self.quotas.voice_connectors:
+            raise resource_limit_exceeded(
+                f"The account already has {in_region} Voice Connectors in {region}, its quota "
+                f"({self.quotas.voice_connectors}); delete one or ask AWS for a higher quota."
+            )
+        connector_id = new_id(VOICE_CONNECTOR_ID_LENGTH, self._connectors)
         moment = now()
         connector = VoiceConnector(
             id=connector_id,
@@ -167,6 +171,14 @@ class SandboxState:
         return connector
 
     def delete_voice_connector(self, region: str, connector_id: str) -> None:
+        """ConflictException while numbers are associated (API reference DeleteVoiceConnector: "Any
+        phone numbers associated with the Amazon Chime SDK Voice Connector must be disassociated from
+        it before it can be deleted"; ConflictException is in the operation's modeled errors).
+
+        Also refused while the connector is a group member. The API reference does not say so; it is
+        kept because DeleteVoiceConnectorGroup refuses a group with members (so AWS keeps groups free
+        of dangling members) and the model's ErrorCode enum has VoiceConnectorGroupAssociationsExist.
+        Streaming or termination settings do not block a delete: AWS documents no such rule."""
         self.voice_connector(region, connector_id)
         self._refuse_while_numbers_associated("VoiceConnectorId", connector_id)
         member_of = sorted(
@@ -225,10 +237,16 @@ class SandboxState:
     def create_voice_connector_group(
         self, region: str, *, name: str, items: list[GroupItem], call_distribution_type: str | None
     ) -> VoiceConnectorGroup:
+        in_region = sum(1 for group in self._groups.values() if group.region == region)
+        if in_region >= self.quotas.voice_connector_groups:
+            raise resource_limit_exceeded(
+                f"The account already has {in_region} Voice Connector groups in {region}, its quota "
+                f"({self.quotas.voice_connector_groups}); delete one or ask AWS for a higher quota."
+            )
         self._check_group_items(items)
         moment = now()
         group = VoiceConnectorGroup(
-            id=str(uuid.uuid4()),
+            id=new_id(VOICE_CONNECTOR_GROUP_ID_LENGTH, self._groups),
             serial=self._next_serial(),
             region=region,
             name=name,
@@ -269,8 +287,18 @@ class SandboxState:
         return group
 
     def delete_voice_connector_group(self, region: str, group_id: str) -> None:
-        self.voice_connector_group(region, group_id)
+        """ConflictException (409, in the operation's modeled errors) while the group has numbers or
+        members: API reference DeleteVoiceConnectorGroup, "Any VoiceConnectorItems and phone numbers
+        associated with the group must be removed before it can be deleted". Members are removed with
+        UpdateVoiceConnectorGroup and an empty VoiceConnectorItems list, which the model allows."""
+        group = self.voice_connector_group(region, group_id)
         self._refuse_while_numbers_associated("VoiceConnectorGroupId", group_id)
+        if group.items:
+            members = ", ".join(item.voice_connector_id for item in group.items)
+            raise conflict(
+                f"Voice Connector group {group_id} still has {len(group.items)} VoiceConnectorItems "
+                f"({members}); remove them with UpdateVoiceConnectorGroup before deleting it."
+            )
         del self._groups[group_id]
 
     def _check_group_items(self, items: list[GroupItem]) -> None:
@@ -303,6 +331,9 @@ class SandboxState:
                 errors.append(
                     NumberError(number, "NotFound", f"Phone number {number} is not in this account.")
                 )
+                continue
+            if product_type(number) != VOICE_CONNECTOR:
+                errors.append(_wrong_product_type(number, kind))
                 continue
             record = self._record(number)
             current = record.association
@@ -360,10 +391,13 @@ class SandboxState:
         *,
         status: str | None = None,
         association: tuple[str, str] | None = None,
+        product: str | None = None,
     ) -> Iterator[PhoneNumberRecord]:
         """Lazily, in E.164 order after the cursor, so huge inventories page without building every record."""
         start = 0 if after is None else bisect_right(self._numbers, after)
         for number in self._numbers[start:]:
+            if product is not None and product != product_type(number):
+                continue
             current = self._touched.get(number)
             linked = current.association if current is not None else None
             if status is not None and status != number_status(linked):
@@ -402,3 +436,16 @@ class SandboxState:
                 f"{_TARGET_LABEL[kind]} {target_id} still has {len(linked)} phone number(s) associated "
                 f"(e.g. {min(linked)}); disassociate them before deleting it."
             )
+
+
+def _wrong_product_type(number: str, kind: AssociationKind) -> NumberError:
+    """Only Voice Connector product-type numbers go to connectors or groups (Administrator Guide,
+    "Assigning numbers to a Voice Connector or Voice Connector group": "The phone numbers must have
+    the Voice Connector product type"). The code is BadRequest from the model's ErrorCode enum; AWS
+    does not document which code it uses for this case."""
+    return NumberError(
+        number,
+        "BadRequest",
+        f"Phone number {number} has product type {product_type(number)}; only VoiceConnector numbers "
+        f"can be associated with a {_TARGET_LABEL[kind]}.",
+    )

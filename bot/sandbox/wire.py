@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.inventory import PRODUCT_TYPE
+from bot.sandbox.inventory import number_type, product_type
 from bot.sandbox.records import (
     ACCOUNT_ID,
     Origination,
@@ -86,8 +86,8 @@ def phone_number(record: PhoneNumberRecord) -> dict[str, Any]:
         "E164PhoneNumber": record.e164,
         "PhoneNumberArn": f"arn:aws:chime:{PHONE_NUMBER_REGION}:{ACCOUNT_ID}:phone-number/{record.e164}",
         "Country": "US",
-        "Type": "Local",
-        "ProductType": PRODUCT_TYPE,
+        "Type": number_type(record.e164),
+        "ProductType": product_type(record.e164),
         "Status": number_status(association),
         "Capabilities": {
             "InboundCall": True,
