@@ -1,0 +1,79 @@
+"""Deletes and the undo of deletes through both surfaces, read back from the sandbox with botocore."""
+
+from pathlib import Path
+
+from bot.sandbox import RecordedRequest, RunningSandbox
+from bot.workflow import APPLY_ACTION
+from tests.bot_harness import BotHarness
+from tests.console_process import run_console
+from tests.sandbox_fixtures import recorded_requests, voice_client
+from tests.test_safe_changes import preview_of, sent
+from tests.test_slack_app import button_value, text_of
+
+GROUP_ID = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
+
+
+async def test_a_group_with_members_and_numbers_is_deleted_and_restored_from_slack(bot: BotHarness) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector_group(
+            VoiceConnectorGroupId=GROUP_ID, E164PhoneNumbers=["+12065550140", "+12065550141"]
+        )
+    preview = await preview_of(bot, await bot.command("group delete pstn-failover"))
+    shown = text_of(preview)
+    assert "1. Sends DisassociatePhoneNumbersFromVoiceConnectorGroup" in shown
+    assert "2. Sends UpdateVoiceConnectorGroup" in shown and "3. Sends DeleteVoiceConnectorGroup" in shown
+    change_id = button_value(preview, APPLY_ACTION)
+    [result] = await (await bot.click(APPLY_ACTION, change_id, preview, user="U0BOB")).wait()
+    assert "Applied" in text_of(result)
+    assert [r["operation"] for r in bot_mutations(bot)] == [
+        "AssociatePhoneNumbersWithVoiceConnectorGroup",  # the test's own set-up
+        "DisassociatePhoneNumbersFromVoiceConnectorGroup",
+        "UpdateVoiceConnectorGroup",
+        "DeleteVoiceConnectorGroup",
+    ]
+    async with voice_client(bot.sandbox) as voice:
+        assert (await voice.list_voice_connector_groups())["VoiceConnectorGroups"] == []
+
+    undo = await preview_of(bot, await bot.command(f"undo {change_id}"))
+    assert "new ID" in text_of(undo)
+    [restored] = await (await bot.click(APPLY_ACTION, button_value(undo, APPLY_ACTION), undo)).wait()
+    assert "Applied" in text_of(restored)
+    async with voice_client(bot.sandbox) as voice:
+        [group] = (await voice.list_voice_connector_groups())["VoiceConnectorGroups"]
+        assert group["Name"] == "pstn-failover" and len(group["VoiceConnectorItems"]) == 2
+        numbers = await voice.list_phone_numbers(
+            FilterName="VoiceConnectorGroupId", FilterValue=group["VoiceConnectorGroupId"]
+        )
+        assert sorted(n["E164PhoneNumber"] for n in numbers["PhoneNumbers"]) == [
+            "+12065550140",
+            "+12065550141",
+        ]
+
+
+def bot_mutations(bot: BotHarness) -> list[RecordedRequest]:
+    """The requests that change something, in the order the sandbox received them."""
+    return [r for r in recorded_requests(bot.sandbox) if not str(r["operation"]).startswith(("List", "Get"))]
+
+
+async def test_a_connector_with_numbers_is_not_deleted_and_the_reply_names_them(bot: BotHarness) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4", E164PhoneNumbers=["+12065550142"]
+        )
+    [refusal] = await (await bot.command("connector delete pstn-primary --reason retire")).wait()
+    assert "+12065550142" in text_of(refusal) and "disassociate" in text_of(refusal)
+    assert sent(bot, "DeleteVoiceConnector") == []
+
+
+async def test_the_console_deletes_a_connector_and_undoes_it(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    code, output = await run_console(
+        "/voice connector create short-lived --region us-west-2",
+        "/voice connector delete short-lived",
+        cwd=tmp_path,
+    )
+    assert code == 0, output
+    assert "Applied: Delete voice connector short-lived" in output
+    assert "cannot reach its audit store" not in output
+    async with voice_client(sandbox, "us-west-2") as voice:
+        names = [c["Name"] for c in (await voice.list_voice_connectors())["VoiceConnectors"]]
+    assert "short-lived" not in names
