@@ -48,6 +48,7 @@ class Request:
     surface: str
     usergroups: frozenset[str] = frozenset()
     message_ref: dict[str, str] | None = None  # the preview message a button was clicked on
+    team_id: str | None = None  # the asker's Slack workspace (None outside Slack)
 
     def subject(self) -> Subject:
         return Subject(self.user_id, self.channel_id, self.usergroups)

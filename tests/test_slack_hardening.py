@@ -1,0 +1,138 @@
+"""Trust at the Slack front door, over signed HTTP to the real server: bodies parsed right, other
+workspaces refused, retries and replays taken once, files read only where they were shared, and
+shared text unable to forge a message's structure."""
+
+import asyncio
+import re
+from typing import Any
+
+import pytest
+from aiohttp import web
+
+from bot.workflow import APPLY_ACTION
+from tests.bot_harness import POLICY, BotHarness, HarnessFactory, Posted
+from tests.sandbox_fixtures import recorded_requests
+from tests.slack_signing import block_actions_body
+from tests.test_slack_app import button_value, text_of
+
+READS = ("Get", "List")
+CHANGE = "origination set pstn-primary --route 10.0.0.7/udp,priority=1,weight=1"
+
+
+def mutations(bot: BotHarness) -> list[str]:
+    return [
+        str(record["operation"])
+        for record in recorded_requests(bot.sandbox)
+        if not str(record["operation"]).startswith(READS)
+    ]
+
+
+async def preview_of(bot: BotHarness, posted: Posted) -> dict[str, Any]:
+    await posted.wait()
+    return bot.standin.stored_message(posted.response_name)
+
+
+# 1. Form bodies containing "payload" -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("connectors", {"channel_name": "payload-ops"}),
+        ("connector show payload-gw", {}),
+        ("connectors", {"user_name": "payload.person"}),
+        ("connectors", {"team_domain": "payloadco"}),
+        ("connector create payload-gw --dry-run", {}),
+    ],
+)
+async def test_a_body_mentioning_payload_is_a_command(
+    bot: BotHarness, text: str, fields: dict[str, str]
+) -> None:
+    posted = await bot.command(text, **fields)
+    assert posted.status == 200
+    messages = [posted.ack] if posted.ack else await posted.wait()
+    answer = text_of(messages[0])
+    assert ("payload-gw" in answer) if "payload-gw" in text else ("pstn-primary" in answer), answer
+
+
+async def test_buttons_still_work_beside_payload_named_channels(bot: BotHarness) -> None:
+    preview = await preview_of(
+        bot, await bot.command(CHANGE, channel_name="payload-ops")
+    )
+    click = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)
+    [result] = await click.wait()
+    assert "Applied" in text_of(result)
+    assert mutations(bot) == ["PutVoiceConnectorOrigination"]
+
+
+# 2. Requests from other workspaces -------------------------------------------------------------------
+
+
+async def test_another_workspace_is_refused_and_runs_nothing(bot: BotHarness) -> None:
+    posted = await bot.command(CHANGE, team_id="T0OTHER")
+    assert posted.status == 200 and posted.ack is not None
+    assert "T0OTHER" in text_of(posted.ack) and "ran nothing" in text_of(posted.ack)
+    assert posted.ack["response_type"] == "ephemeral"
+    assert recorded_requests(bot.sandbox) == []
+    assert await bot.runtime.store.history() == []
+    asked = bot.standin.calls("auth.test")  # the home workspace comes from Slack itself
+    assert asked and all(call.response["team_id"] == "T0001" for call in asked)
+
+
+async def test_a_click_from_another_workspace_is_refused(bot: BotHarness) -> None:
+    preview = await preview_of(bot, await bot.command(CHANGE))
+    change_id = button_value(preview, APPLY_ACTION)
+    click = await bot.click(APPLY_ACTION, change_id, preview, team="T0OTHER")
+    [answer] = await click.wait()
+    assert "T0OTHER" in text_of(answer) and answer["response_type"] == "ephemeral"
+    assert mutations(bot) == []
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and record.status == "PLANNED"
+
+
+async def test_a_team_the_policy_names_is_served(bot_factory: HarnessFactory) -> None:
+    bot = await bot_factory(POLICY + "teams: [T0001, T0PARTNER]\n")
+    posted = await bot.command("connectors", team_id="T0PARTNER")
+    [message] = await posted.wait()
+    assert "pstn-primary" in text_of(message)
+    refused = await bot.command("connectors", team_id="T0OTHER")
+    assert refused.ack is not None and "T0OTHER" in text_of(refused.ack)
+
+
+# 7. Retries and replays ------------------------------------------------------------------------------
+
+
+async def test_a_slack_retry_and_a_replay_make_no_second_preview(bot: BotHarness) -> None:
+    name = "retried"
+    body = bot.command_body(CHANGE, name, user="U0ALICE", channel="C0OPS")
+    assert (await bot.signed_post(body))[0] == 200
+    await bot.standin.wait_until(lambda: len(bot.standin.response_posts(name)) >= 1, "the preview")
+    retry = await bot.signed_post(
+        body, extra_headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+    )
+    replay = await bot.signed_post(body)
+    # Each answer comes after the repeat check, so by now both were recognised (or they would post).
+    assert retry[0] == replay[0] == 200
+    assert len(bot.standin.response_posts(name)) == 1
+    planned = [record for record in await bot.runtime.store.history() if record.status == "PLANNED"]
+    assert len(planned) == 1
+
+
+async def test_a_replayed_click_applies_once_and_answers_once(bot: BotHarness) -> None:
+    preview = await preview_of(bot, await bot.command(CHANGE))
+    change_id = button_value(preview, APPLY_ACTION)
+    response_url = bot.standin.response_url("clicked", "C0OPS")
+    body = block_actions_body(
+        APPLY_ACTION,
+        change_id,
+        user_id="U0ALICE",
+        channel_id="C0OPS",
+        response_url=response_url,
+        message=preview,
+    )
+    await asyncio.gather(bot.signed_post(body), bot.signed_post(body))
+    await bot.signed_post(body, extra_headers={"X-Slack-Retry-Num": "1"})
+    await bot.standin.wait_until(lambda: len(bot.standin.response_posts("clicked")) >= 1, "the result")
+    assert "Applied" in text_of(bot.standin.response_posts("clicked")[0])
+    assert len(bot.standin.response_posts("clicked")) == 1
+    assert mutations(bot) == ["PutVoiceConnectorOrigination"]
