@@ -56,9 +56,7 @@ async def test_a_body_mentioning_payload_is_a_command(
 
 
 async def test_buttons_still_work_beside_payload_named_channels(bot: BotHarness) -> None:
-    preview = await preview_of(
-        bot, await bot.command(CHANGE, channel_name="payload-ops")
-    )
+    preview = await preview_of(bot, await bot.command(CHANGE, channel_name="payload-ops"))
     click = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)
     [result] = await click.wait()
     assert "Applied" in text_of(result)
@@ -136,3 +134,62 @@ async def test_a_replayed_click_applies_once_and_answers_once(bot: BotHarness) -
     assert "Applied" in text_of(bot.standin.response_posts("clicked")[0])
     assert len(bot.standin.response_posts("clicked")) == 1
     assert mutations(bot) == ["PutVoiceConnectorOrigination"]
+
+
+# 3. --file reads only what the requester may see ---------------------------------------------------
+
+NUMBERS = b"+12065550170\n+12065550171\n"
+FILE_COMMAND = "numbers associate pstn-failover --file {} --dry-run"
+
+
+async def test_a_file_shared_elsewhere_is_refused_without_its_name_or_contents(bot: BotHarness) -> None:
+    file_id = bot.standin.share_file("board-salaries.csv", NUMBERS, "C0ELSEWHERE")
+    posted = await bot.command(FILE_COMMAND.format(file_id))
+    [message] = await posted.wait()
+    text = text_of(message)
+    assert "not shared in this conversation" in text and file_id in text
+    assert "salaries" not in text and "555017" not in text
+    assert bot.standin.calls("download") == []
+    unshared = bot.standin.share_file("board-salaries.csv", NUMBERS, None)
+    [message] = await (await bot.command(FILE_COMMAND.format(unshared))).wait()
+    assert "not shared in this conversation" in text_of(message)
+    assert bot.standin.calls("download") == [] and mutations(bot) == []
+
+
+@pytest.mark.parametrize(("channel", "listed"), [("C0OPS", True), ("C0OPS", False), ("G0PRIVATE", True)])
+async def test_a_file_shared_where_the_command_was_typed_is_read(
+    bot: BotHarness, channel: str, listed: bool
+) -> None:
+    file_id = bot.standin.share_file("numbers.txt", NUMBERS, channel, listed=listed)
+    [message] = await (await bot.command(FILE_COMMAND.format(file_id), channel=channel)).wait()
+    assert "Associate 2 number(s)" in text_of(message)
+    assert len(bot.standin.calls("download")) == 1
+
+
+async def test_a_remote_file_gets_a_clear_refusal(bot: BotHarness) -> None:
+    file_id = bot.standin.share_file("numbers.txt", NUMBERS, external=True)
+    [message] = await (await bot.command(FILE_COMMAND.format(file_id))).wait()
+    assert "outside Slack" in text_of(message)
+    assert bot.standin.calls("download") == []
+
+
+async def test_the_bot_token_goes_only_to_slacks_file_host(bot: BotHarness) -> None:
+    seen: list[dict[str, str]] = []
+
+    async def capture(request: web.Request) -> web.Response:
+        seen.append(dict(request.headers))
+        return web.Response(body=NUMBERS)
+
+    app = web.Application()
+    app.router.add_get("/{tail:.*}", capture)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        elsewhere = f"http://127.0.0.1:{runner.addresses[0][1]}/numbers.txt"
+        file_id = bot.standin.share_file("numbers.txt", NUMBERS, download_url=elsewhere)
+        [message] = await (await bot.command(FILE_COMMAND.format(file_id))).wait()
+    finally:
+        await runner.cleanup()
+    assert "no download link on Slack's file host" in text_of(message)
+    assert seen == []
