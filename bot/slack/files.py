@@ -45,7 +45,7 @@ class SlackFiles:
             )
         if channel_id is None or not shared_in(file, channel_id):
             raise FileUnavailable(
-                f"file {file_id} is not shared in this conversation; share it here, then run the command again"
+                f"file {file_id} is not shared in this conversation; share it here, then try again"
             )
         if int(file.get("size") or 0) > MAX_BYTES:
             raise FileUnavailable(f"file {file_id} is larger than {MAX_BYTES // 1024 // 1024} MB")
