@@ -3,12 +3,16 @@ workspaces refused, retries and replays taken once, files read only where they w
 shared text unable to forge a message's structure."""
 
 import asyncio
+import io
+import logging
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from aiohttp import web
 
+from bot import logs
 from bot.workflow import APPLY_ACTION
 from tests.bot_harness import POLICY, BotHarness, HarnessFactory, Posted
 from tests.sandbox_fixtures import recorded_requests
@@ -193,3 +197,40 @@ async def test_the_bot_token_goes_only_to_slacks_file_host(bot: BotHarness) -> N
         await runner.cleanup()
     assert "no download link on Slack's file host" in text_of(message)
     assert seen == []
+
+
+# 8. response_urls never reach the logs ----------------------------------------------------------------
+
+
+@pytest.fixture
+def debug_logs(bot: BotHarness) -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    logs.configure("DEBUG", ["xoxb-test-token"], stream, api_url=bot.standin.api_url)
+    yield stream
+    root.handlers[:], root.level = saved
+
+
+async def test_response_urls_are_redacted_from_debug_logs(bot: BotHarness, debug_logs: io.StringIO) -> None:
+    preview = await preview_of(bot, await bot.command(CHANGE))
+    click = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)
+    await click.wait()
+    logging.getLogger("bot.test").error("posting to %s failed", bot.standin.response_url("logged"))
+    everything = debug_logs.getvalue()
+    port = bot.standin.url.rsplit(":", 1)[1]
+    assert re.findall(rf"{port}(?:/|%2F|\\/)response", everything) == []
+    assert f"posting to {logs.REDACTED} failed" in everything
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://hooks.slack.com/commands/T0001/1234567890/AbCdEf123",
+        "https%3A%2F%2Fhooks.slack.com%2Factions%2FT0001%2F123%2Fabc",
+        "https:\\/\\/hooks.slack.com\\/actions\\/T0001\\/123\\/abc",
+    ],
+)
+def test_slack_response_urls_are_redacted_in_every_form(url: str) -> None:
+    redacted = logs.Redactor()(f"response_url={url}&next=1")
+    assert redacted == f"response_url={logs.REDACTED}&next=1"
