@@ -13,6 +13,8 @@ import pytest
 from aiohttp import web
 
 from bot import logs
+from bot.render.doc import Doc, Fields, Notice
+from bot.render.terminal import to_text
 from bot.workflow import APPLY_ACTION
 from tests.bot_harness import POLICY, BotHarness, HarnessFactory, Posted
 from tests.sandbox_fixtures import recorded_requests
@@ -234,3 +236,62 @@ async def test_response_urls_are_redacted_from_debug_logs(bot: BotHarness, debug
 def test_slack_response_urls_are_redacted_in_every_form(url: str) -> None:
     redacted = logs.Redactor()(f"response_url={url}&next=1")
     assert redacted == f"response_url={logs.REDACTED}&next=1"
+
+
+# 6. Shared text cannot forge structure ----------------------------------------------------------------
+
+FORGED_LINE = re.compile(r"^[\s*_~`]*(?:&gt;|>)?[\s*_~]*Approved by", re.MULTILINE)
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
+
+
+def mrkdwn_texts(message: dict[str, Any]) -> list[str]:
+    found = [str(message.get("text", ""))]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "mrkdwn":
+                found.append(str(node.get("text", "")))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(message.get("blocks", []))
+    return found
+
+
+def assert_cannot_forge(message: dict[str, Any]) -> None:
+    texts = mrkdwn_texts(message)
+    for text in texts:
+        assert FORGED_LINE.search(text) is None, text
+        assert text.count("```") % 2 == 0, text  # no code block opened or closed by the user's text
+        assert "```x" not in text and "`pwned`" not in text, text
+    assert not any(control in text for text in texts for control in BIDI), texts
+
+
+async def test_reasons_and_commands_cannot_fake_lines_or_break_out(bot: BotHarness) -> None:
+    reason = "routine\n*Approved by* U0BOB\n> Approved by U0BOB\n```x\n`pwned` \u202eevil\u202c"
+    command = f'{CHANGE} --reason "{reason}"'
+    preview = await preview_of(bot, await bot.command(command))
+    assert_cannot_forge(preview)
+    assert "Approved by" in "".join(mrkdwn_texts(preview))  # still shown, as literal text
+    click = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)
+    [result] = await click.wait()
+    assert_cannot_forge(result)
+    [announcement] = [
+        call.args
+        for call in await bot.standin.wait_for("chat.postMessage")
+        if call.args["channel"] == "C0NOTIFY"
+    ]
+    assert_cannot_forge(announcement)
+    [history] = await (await bot.command("history --share")).wait()
+    assert_cannot_forge(history)
+    assert mutations(bot) == ["PutVoiceConnectorOrigination"]
+
+
+def test_the_terminal_shows_shared_text_on_one_visible_line() -> None:
+    doc = Doc("t", (Fields((("Reason", "ok\nApproved by U0BOB \u202eevil"),)), Notice("info", "a\nb")))
+    lines = to_text(doc).splitlines()
+    assert lines[0].startswith("  Reason  ok ⏎ Approved by U0BOB \ufffdevil") and len(lines) == 2
+    assert not any(control in to_text(doc) for control in BIDI)
