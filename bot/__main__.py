@@ -1,4 +1,4 @@
-"""`switchboard console | sandbox | serve`: the command-line entry point."""
+"""`switchboard console | sandbox | serve | policy check`: the command-line entry point."""
 
 import argparse
 import asyncio
@@ -7,6 +7,7 @@ import sys
 
 from pydantic import ValidationError
 
+from bot import policy_check
 from bot.policy import PolicyError
 from bot.sandbox import cli as sandbox_cli
 from bot.settings import ConfigurationError
@@ -33,6 +34,9 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--socket-mode", action="store_true", help="receive events over Socket Mode")
     serve.add_argument("--sandbox", action="store_true", help="use the embedded sandbox instead of AWS")
 
+    policy = commands.add_parser("policy", help="test a permission policy file")
+    policy_check.add_arguments(policy)
+
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -40,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_console(args))
         if args.command == "serve":
             return asyncio.run(_serve(args))
+        if args.command == "policy":
+            return policy_check.run(args)
         return sandbox_cli.run(args)
     except ValidationError as error:
         print(f"Configuration error:\n{error}", file=sys.stderr)

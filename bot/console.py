@@ -80,7 +80,7 @@ async def interactive(console: Console) -> None:
 class LocalFiles:
     """`--file` in the console: a path on this machine."""
 
-    async def read(self, reference: str) -> tuple[str, bytes]:
+    async def read(self, reference: str, channel_id: str | None = None) -> tuple[str, bytes]:
         try:
             return await asyncio.to_thread(_read, reference)
         except OSError as error:

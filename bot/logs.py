@@ -1,8 +1,10 @@
 """Structured JSON logs with request IDs, and secrets redacted before anything is written.
 
 Every line is one JSON object (time, level, logger, message, request_id, exception). Slack
-tokens, the signing secret, AWS secret keys and Authorization headers are masked whatever
-logger or library wrote them, so a debug line cannot leak them.
+tokens, the signing secret, AWS secret keys, Authorization headers and response_urls (which let
+anyone post into the conversation for 30 minutes) are masked whatever logger or library wrote them,
+so a debug line cannot leak them. URLs are matched plain, percent-encoded (Bolt logs raw form
+bodies) and JSON-escaped (a backslash before each slash).
 """
 
 import contextvars
@@ -13,6 +15,7 @@ import sys
 import uuid
 from datetime import UTC, datetime
 from typing import TextIO
+from urllib.parse import urlsplit
 
 REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
@@ -26,19 +29,34 @@ _PATTERNS = (
     re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),  # AWS access key IDs
 )
 REDACTED = "[redacted]"
+_SLASH = r"(?:/|%2F|\\/)"  # a slash as written plain, percent-encoded or JSON-escaped
+_SCHEME = rf"(?:https?(?::|%3A){_SLASH}{{2}})?"
+_URL_REST = r"[^\s\"'&,)]*"
+_SLACK_HOOKS = re.compile(rf"(?i:{_SCHEME}hooks\.slack(?:-gov)?\.com{_SLASH}){_URL_REST}")
+
+
+def _host_urls(netloc: str) -> re.Pattern[str]:
+    """URLs on a configured Slack API host (a stand-in or proxy) outside /api/: response_urls and
+    file links, which carry access on their own."""
+    host = re.escape(netloc).replace(":", "(?::|%3A)")
+    return re.compile(rf"(?i:{_SCHEME}{host}{_SLASH})(?!api{_SLASH}){_URL_REST}")
 
 
 class Redactor:
     """Masks known secret shapes plus the exact values of the secrets this process was given."""
 
-    def __init__(self, secrets: list[str] | None = None) -> None:
+    def __init__(self, secrets: list[str] | None = None, api_url: str | None = None) -> None:
         self._secrets = sorted(
             {secret for secret in secrets or [] if len(secret) >= 6}, key=len, reverse=True
         )
+        netloc = urlsplit(api_url).netloc if api_url else ""
+        self._urls = [_SLACK_HOOKS] + ([_host_urls(netloc)] if netloc else [])
 
     def __call__(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, REDACTED)
+        for pattern in self._urls:
+            text = pattern.sub(REDACTED, text)
         for pattern in _PATTERNS:
             text = pattern.sub(_mask, text)
         return text
@@ -69,10 +87,18 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def configure(level: str = "INFO", secrets: list[str] | None = None, stream: TextIO | None = None) -> None:
-    """JSON lines on stderr (or `stream`) for the whole process: our loggers and every library's."""
+def configure(
+    level: str = "INFO",
+    secrets: list[str] | None = None,
+    stream: TextIO | None = None,
+    api_url: str | None = None,
+) -> None:
+    """JSON lines on stderr (or `stream`) for the whole process: our loggers and every library's.
+
+    `api_url`: SLACK_API_URL when set, whose host's response_urls are masked like Slack's own.
+    """
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonFormatter(Redactor(secrets)))
+    handler.setFormatter(JsonFormatter(Redactor(secrets, api_url)))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -2,16 +2,23 @@
 
 Deny unless allowed. Roles name permission patterns (`*.read`, `origination.*`, `*`); grants give
 roles to Slack users, user groups and channels. A grant that lists users or groups applies to those
-people; one that lists channels applies only there (to everyone, if it lists no people).
+people; one that lists channels applies only there (to everyone, if it lists no people). `teams`
+names the Slack workspaces whose people may ask at all (default: the one the bot is installed in).
+
+A policy that does not say what its author meant is refused at start-up, naming the line: duplicate
+keys, patterns that match no command's permission, `#channel` names or malformed IDs.
 """
 
+import difflib
+import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,16 +28,56 @@ from pydantic import (
     model_validator,
 )
 
-Pattern = Annotated[str, Field(pattern=r"^[a-z*][a-z.*_]*$")]
+from commands.registry import COMMANDS
+
+PERMISSIONS = frozenset(command.permission for command in COMMANDS)
+"""Every permission a command declares: a policy pattern must match at least one of them."""
+
+_SUGGESTIONS = sorted(PERMISSIONS | {"*"} | {f"{p.split('.')[0]}.*" for p in PERMISSIONS if "." in p})
+
+
+def _known_pattern(pattern: str) -> str:
+    if not any(fnmatchcase(permission, pattern) for permission in PERMISSIONS):
+        close = difflib.get_close_matches(pattern, _SUGGESTIONS, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ValueError(f"'{pattern}' matches no command's permission{hint}")
+    return pattern
+
+
+def _slack_id(kind: str, prefixes: str, example: str) -> Any:
+    """A validator for one kind of Slack ID, naming the common mistakes (#names, @names)."""
+    shape = re.compile(rf"^[{prefixes}][A-Z0-9]{{2,}}$")
+
+    def check(value: str) -> str:
+        if shape.match(value) or (kind == "user" and value == CONSOLE_USER):
+            return value
+        if value.startswith("#"):
+            raise ValueError(
+                f"'{value}' is a channel name; use the channel's ID ({example}, shown at the bottom of "
+                "the channel's details in Slack), since names can change"
+            )
+        if value.startswith("@"):
+            raise ValueError(f"'{value}' is a display name; use the {kind} ID ({example})")
+        raise ValueError(f"'{value}' is not a Slack {kind} ID (like {example})")
+
+    return AfterValidator(check)
+
+
+CONSOLE_USER = "console"  # the console's default `--as` identity, which may be granted like a user
+Pattern = Annotated[str, Field(pattern=r"^[a-z*][a-z.*_]*$"), AfterValidator(_known_pattern)]
+UserId = Annotated[str, _slack_id("user", "UW", "U012AB3CD")]
+UsergroupId = Annotated[str, _slack_id("user group", "S", "S012AB3CD")]
+ChannelId = Annotated[str, _slack_id("channel", "CGD", "C012AB3CD")]
+TeamId = Annotated[str, _slack_id("team", "TE", "T012AB3CD")]
 
 
 class Grant(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     role: str
-    users: list[str] = Field(default_factory=list)
-    usergroups: list[str] = Field(default_factory=list)
-    channels: list[str] = Field(default_factory=list)
+    users: list[UserId] = Field(default_factory=list)
+    usergroups: list[UsergroupId] = Field(default_factory=list)
+    channels: list[ChannelId] = Field(default_factory=list)
     everyone: bool = False
 
     @model_validator(mode="after")
@@ -70,6 +117,7 @@ class Policy(BaseModel):
     roles: dict[str, list[Pattern]]
     grants: list[Grant] = Field(default_factory=list)
     rules: Rules = Field(default_factory=Rules)
+    teams: list[TeamId] = Field(default_factory=list)  # empty: only the installing workspace
     configured: bool = Field(default=True, exclude=True)
 
     @field_validator("grants")
@@ -87,13 +135,18 @@ class Policy(BaseModel):
         """Allowed only when some grant that applies to the subject has a role matching the permission."""
         for grant in self.grants:
             if grant.applies(subject) and _matches(self.roles[grant.role], permission):
-                return Decision(True, permission, grant.role, ())
+                return Decision(True, permission, grant.role, (), grant=grant.describe())
         would = tuple(
             f"{grant.role} (granted to {grant.describe()})"
             for grant in self.grants
             if _matches(self.roles[grant.role], permission)
         )
         return Decision(False, permission, None, would, configured=self.configured)
+
+    def admits_team(self, team_id: str | None, home_team: str | None) -> bool:
+        """People from `teams` (or, when none are listed, from the installing workspace) may ask."""
+        allowed = set(self.teams) if self.teams else {home_team}
+        return team_id is not None and team_id in allowed
 
     def needs(self, permission: str) -> tuple[bool, bool, bool]:
         """(second person's approval, a reason, an incident ID) required for this permission."""
@@ -125,6 +178,7 @@ class Decision:
     role: str | None
     would_allow: tuple[str, ...]
     configured: bool = True
+    grant: str | None = None  # whom the allowing grant names (for `policy check`)
 
     def explain(self) -> str:
         if self.allowed:
@@ -160,7 +214,7 @@ def load_policy(path: Path | None) -> Policy:
     except OSError as error:
         raise PolicyError(f"cannot read policy file {path}: {error.strerror}") from error
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader that refuses duplicate keys
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -174,6 +228,25 @@ def load_policy(path: Path | None) -> Policy:
             for detail in error.errors()
         )
         raise PolicyError(f"{path}: {problems}") from error
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys silently; a policy with two `grants:` must not load."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: SafeLoader reports it
+                continue
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key '{key}' (first on line {first})", key_node.start_mark
+                )
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep)
 
 
 def _dotted(location: tuple[int | str, ...]) -> str:

@@ -41,7 +41,9 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
     assert slack.bot_token is not None
     given = [slack.bot_token, slack.signing_secret, slack.app_token]
     logs.configure(
-        os.environ.get("LOG_LEVEL", "INFO"), [secret.get_secret_value() for secret in given if secret]
+        os.environ.get("LOG_LEVEL", "INFO"),
+        [secret.get_secret_value() for secret in given if secret],
+        api_url=slack.api_url,
     )
     async with open_runtime(force_sandbox=sandbox, sandbox_fallback=False) as runtime:
         client = web_client(slack.bot_token.get_secret_value(), slack.api_url)

@@ -13,8 +13,21 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ParamSpec, TypeVar, overload
 
-from sqlalchemy import JSON, Connection, DateTime, Integer, String, Text, func, inspect, select, text, update
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError, StatementError
+from sqlalchemy import (
+    JSON,
+    Connection,
+    DateTime,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, StatementError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
@@ -311,3 +324,42 @@ def _normalise(record: ChangeRecord | None) -> ChangeRecord | None:
 
 def expiry(minutes: float) -> datetime:
     return now() + timedelta(minutes=minutes)
+
+
+# Seen Slack requests: appended apart from the change log above -------------------------------------
+
+
+class SeenRequest(Base):
+    """One Slack request identity (team, user, trigger or action), so a retry or replay runs once."""
+
+    __tablename__ = "switchboard_seen_requests"
+
+    key: Mapped[str] = mapped_column(String(256), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+SEEN_KEPT = timedelta(hours=1)  # well past Slack's 5-minute signature window and its retries
+
+
+class SeenRequests:
+    """Which Slack requests some replica already took: in the shared store, since a retry or a
+    replay may reach another replica than the original did."""
+
+    def __init__(self, store: Store) -> None:
+        self._sessions = store._sessions
+
+    @_guarded
+    async def first_sighting(self, key: str) -> bool:
+        """True the first time any replica offers `key` (a unique insert), False ever after."""
+        try:
+            async with self._sessions.begin() as session:
+                session.add(SeenRequest(key=key[:256], seen_at=now()))
+        except IntegrityError:
+            return False
+        return True
+
+    @_guarded
+    async def prune(self) -> None:
+        """Forget identities older than SEEN_KEPT: Slack would refuse their signatures by now."""
+        async with self._sessions.begin() as session:
+            await session.execute(delete(SeenRequest).where(SeenRequest.seen_at < now() - SEEN_KEPT))

@@ -49,7 +49,7 @@ class Request:
     surface: str
     usergroups: frozenset[str] = frozenset()
     message_ref: dict[str, str] | None = None  # the preview message a button was clicked on
-    team_id: str | None = None  # the Slack workspace the request came from
+    team_id: str | None = None  # the asker's Slack workspace (None outside Slack)
 
     def subject(self) -> Subject:
         return Subject(self.user_id, self.channel_id, self.usergroups)
@@ -76,7 +76,9 @@ class FileUnavailable(Exception):
 class FileSource(Protocol):
     """Where `--file` points: Slack's files on Slack, the local disk in the console."""
 
-    async def read(self, reference: str) -> tuple[str, bytes]: ...
+    async def read(self, reference: str, channel_id: str | None = None) -> tuple[str, bytes]:
+        """`channel_id`: where the command was typed; Slack reads only files shared there."""
+        ...
 
 
 class Announcer(Protocol):
@@ -177,7 +179,7 @@ class Workflow:
         if refused is not None:
             return refused
         if isinstance(command, NumbersChange) and command.file is not None:
-            loaded = await self._numbers_from_file(command.file)
+            loaded = await self._numbers_from_file(command.file, request.channel_id)
             if isinstance(loaded, Doc):
                 await self._record(request, Status.INVALID, command=command, error=loaded.title)
                 return Reply(loaded)
@@ -550,12 +552,12 @@ class Workflow:
             **fields,
         )
 
-    async def _numbers_from_file(self, reference: str) -> list[str] | Doc:
+    async def _numbers_from_file(self, reference: str, channel_id: str | None) -> list[str] | Doc:
         """The numbers in a shared file, or a Doc saying why they cannot be used (nothing is planned)."""
         if self.files is None:
             return _notice("error", "Files cannot be read here.")
         try:
-            name, content = await self.files.read(reference)
+            name, content = await self.files.read(reference, channel_id)
         except FileUnavailable as error:
             return _notice("error", f"Cannot read the file: {error}")
         numbers, problems = numbers_in_file(content.decode("utf-8-sig", errors="replace"))

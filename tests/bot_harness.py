@@ -55,9 +55,10 @@ async def send_signed(
     *,
     secret: str = SIGNING_SECRET,
     timestamp: int | None = None,
+    extra_headers: dict[str, str] | None = None,
 ) -> tuple[int, Any]:
     """POST a body to a bot's events endpoint, signed as Slack signs it; returns (status, JSON or text)."""
-    headers = signed_headers(body, secret, timestamp)
+    headers = signed_headers(body, secret, timestamp) | (extra_headers or {})
     async with http.post(base_url + EVENTS_PATH, data=body.encode(), headers=headers) as response:
         text = await response.text()
         try:
@@ -96,16 +97,35 @@ class BotHarness:
     http: aiohttp.ClientSession
 
     async def signed_post(
-        self, body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
+        self,
+        body: str,
+        *,
+        secret: str = SIGNING_SECRET,
+        timestamp: int | None = None,
+        extra_headers: dict[str, str] | None = None,
     ) -> tuple[int, Any]:
-        return await send_signed(self.http, self.url, body, secret=secret, timestamp=timestamp)
-
-    async def command(self, text: str, *, user: str = "U0ALICE", channel: str = "C0OPS") -> Posted:
-        name = f"cmd{next(_names)}"
-        body = slash_command_body(
-            text, user_id=user, channel_id=channel, response_url=self.standin.response_url(name, channel)
+        return await send_signed(
+            self.http, self.url, body, secret=secret, timestamp=timestamp, extra_headers=extra_headers
         )
-        status, ack = await self.signed_post(body)
+
+    def command_body(self, text: str, name: str, *, user: str, channel: str, **fields: Any) -> str:
+        """A slash command body whose response_url is the stand-in's `name` (fields: team_id, …)."""
+        return slash_command_body(
+            text,
+            user_id=user,
+            channel_id=channel,
+            response_url=self.standin.response_url(name, channel),
+            **fields,
+        )
+
+    async def command(
+        self, text: str, *, user: str = "U0ALICE", channel: str = "C0OPS", **fields: Any
+    ) -> Posted:
+        """Send `/voice text`; `fields` override the body's other fields (team_id, channel_name, …)."""
+        name = f"cmd{next(_names)}"
+        status, ack = await self.signed_post(
+            self.command_body(text, name, user=user, channel=channel, **fields)
+        )
         return Posted(status, ack if isinstance(ack, dict) else None, name, self.standin)
 
     async def click(
@@ -116,6 +136,7 @@ class BotHarness:
         *,
         user: str = "U0ALICE",
         channel: str = "C0OPS",
+        team: str | None = None,
     ) -> Posted:
         name = f"click{next(_names)}"
         body = block_actions_body(
@@ -125,6 +146,7 @@ class BotHarness:
             channel_id=channel,
             response_url=self.standin.response_url(name, channel),
             message=message,
+            **({"team_id": team} if team else {}),
         )
         status, ack = await self.signed_post(body)
         return Posted(status, ack if isinstance(ack, dict) else None, name, self.standin)

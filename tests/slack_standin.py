@@ -43,6 +43,7 @@ from tests.blockkit import block_kit_problems
 
 RESPONSE_URL = "response_url"
 UPLOAD = "upload"
+DOWNLOAD = "download"  # url_private_download fetches
 RESPONSE_URL_MAX_USES = 5
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update", RESPONSE_URL})
 JSON_ARGS = frozenset({"blocks", "attachments", "files", "metadata"})
@@ -123,6 +124,7 @@ class SlackStandIn:
             "files.info": self._file_info,
         }
         self._shared: dict[str, tuple[str, bytes]] = {}  # files people shared, by ID
+        self._file_records: dict[str, JsonBody] = {}  # their files.info fields beyond name and size
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._web_api)
         app.router.add_post("/response/{name}", self._response_url)
@@ -212,10 +214,43 @@ class SlackStandIn:
         """The bodies posted to one response_url, accepted or not."""
         return [call.args for call in self.calls(RESPONSE_URL) if call.path == f"/response/{name}"]
 
-    def share_file(self, name: str, content: bytes) -> str:
-        """A file a person uploaded to a channel (as Slack stores it); returns its file ID."""
+    def share_file(
+        self,
+        name: str,
+        content: bytes,
+        channel: str | None = "C0OPS",
+        *,
+        listed: bool = True,
+        external: bool = False,
+        download_url: str | None = None,
+    ) -> str:
+        """A file a person uploaded and shared in ``channel`` (None: not shared); returns its file ID.
+
+        files.info lists the conversation under ``channels``/``groups``/``ims`` by its ID's first letter
+        (unless ``listed`` is False) and always under ``shares.public``/``shares.private``, as Slack does.
+        ``external`` makes it a remote file (``is_external``, ``mode: external``, no download URL);
+        ``download_url`` overrides ``url_private_download``.
+        """
         file_id = f"F{self._next():09d}"
         self._shared[file_id] = (name, content)
+        record: JsonBody = {
+            "url_private_download": download_url or f"{self.url}/download/{file_id}/{name}",
+            "channels": [],
+            "groups": [],
+            "ims": [],
+            "shares": {},
+        }
+        if channel is not None:
+            kind = {"C": "channels", "G": "groups", "D": "ims"}[channel[0]]
+            if listed:
+                record[kind] = [channel]
+            share = {"ts": self._ts(), "channel_name": "shared"}
+            record["shares"] = {"public" if kind == "channels" else "private": {channel: [share]}}
+        if external:
+            del record["url_private_download"]
+            record |= {"is_external": True, "mode": "external", "external_type": "gdrive"}
+            record["url_private"] = f"https://docs.google.com/spreadsheets/d/{file_id}"
+        self._file_records[file_id] = record
         return file_id
 
     def uploaded_files(self) -> list[UploadedFile]:
@@ -324,15 +359,18 @@ class SlackStandIn:
                 "name": name,
                 "size": len(content),
                 "mimetype": "text/csv" if name.endswith(".csv") else "text/plain",
-                "url_private_download": f"{self.url}/download/{file_id}/{name}",
+                **self._file_records.get(file_id, {}),
             },
         }
 
     async def _download(self, request: web.Request) -> web.Response:
         """url_private_download: only with the bot token, as Slack requires."""
         authorization = request.headers.get("Authorization", "")
-        shared = self._shared.get(request.match_info["file_id"])
-        if not authorization.startswith("Bearer xoxb-"):
+        file_id = request.match_info["file_id"]
+        shared = self._shared.get(file_id)
+        status = 302 if not authorization.startswith("Bearer xoxb-") else 404 if shared is None else 200
+        await self._record(request, DOWNLOAD, {"file_id": file_id}, status, {"ok": status == 200}, ())
+        if status == 302:
             return web.Response(status=302, headers={"Location": f"{self.url}/signin"})
         if shared is None:
             return web.Response(status=404, text="file_not_found")

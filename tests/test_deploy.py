@@ -177,6 +177,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.postMessage": "chat:write",
     "chat.postEphemeral": "chat:write",
     "chat.getPermalink": None,
+    "auth.test": None,
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
     "chat.update": "chat:write",

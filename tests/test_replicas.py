@@ -87,9 +87,13 @@ async def test_two_replicas_given_the_same_click_apply_it_once(
         bot_process(**shared(standin), name="b") as second,
     ):
         preview = await propose(http, first.url, standin, "cmd")
+        # A double click: two clicks (each with its own action_ts), one reaching each replica.
         click = click_body(standin, preview, "click")
+        again = click_body(standin, preview, "click")
+        while again == click:  # the same microsecond would make it the same click
+            again = click_body(standin, preview, "click")
         statuses = await asyncio.gather(
-            send_signed(http, first.url, click), send_signed(http, second.url, click)
+            send_signed(http, first.url, click), send_signed(http, second.url, again)
         )
         assert [status for status, _ in statuses] == [200, 200]
         await standin.wait_until(lambda: len(standin.response_posts("click")) == 2, "both replicas' answers")
@@ -97,6 +101,12 @@ async def test_two_replicas_given_the_same_click_apply_it_once(
         assert puts(sandbox) == 1
         assert sum("Applied" in answer for answer in answers) == 1
         assert sum("already" in answer for answer in answers) == 1
+        # The very same click again, at both replicas (a retry or replay): recognised before the ack.
+        replayed = await asyncio.gather(
+            send_signed(http, first.url, click), send_signed(http, second.url, click)
+        )
+        assert [status for status, _ in replayed] == [200, 200]
+        assert len(standin.response_posts("click")) == 2 and puts(sandbox) == 1
 
 
 async def test_a_bot_killed_while_applying_reconciles_and_announces_after_restart(

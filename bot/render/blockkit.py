@@ -1,7 +1,11 @@
 """Doc → Slack messages built with slack_sdk's Block Kit models, within Block Kit's limits.
 
 Every string from a user or from AWS is escaped (`&`, `<`, `>`), so a connector named
-`<!channel>` pings nobody. Nothing is cut silently: text longer than a block allows is split
+`<!channel>` pings nobody; values are kept to one line with bidi controls made visible, and a
+value holding mrkdwn markers is shown as inline code (its backticks swapped for a lookalike), so
+shared text cannot fake a line such as "Approved by" or break out of a code block (`render.safe`).
+
+Nothing is cut silently: text longer than a block allows is split
 over several blocks, more than 50 blocks over several messages, and a long list is either
 split the same way or, where files may be posted, shown in part with the whole list attached.
 """
@@ -37,6 +41,7 @@ from bot.render.doc import (
     Part,
     Table,
 )
+from bot.render.safe import has_mrkdwn, no_backticks, one_line, visible
 
 MAX_BLOCKS = 50
 SECTION_TEXT = 3000
@@ -73,8 +78,22 @@ class SlackMessage:
 
 
 def escape(text: str) -> str:
-    """Slack's three control characters: after this, no mention, link or command can be formed."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Slack's three control characters: after this, no mention, link or command can be formed.
+
+    Bidi and other control characters are made visible too (`safe.visible`).
+    """
+    return visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def literal(value: str) -> str:
+    """A user's or AWS's value as one line Slack shows exactly: as inline code when it holds markers."""
+    line = one_line(value)
+    return code(line) if has_mrkdwn(line) else escape(line)
+
+
+def code(text: str) -> str:
+    """Inline code on one line; a backtick inside cannot close it."""
+    return f"`{escape(no_backticks(one_line(text)))}`"
 
 
 def to_messages(doc: Doc, *, files_allowed: bool = True) -> list[SlackMessage]:
@@ -86,9 +105,9 @@ def to_messages(doc: Doc, *, files_allowed: bool = True) -> list[SlackMessage]:
         blocks.extend(part_blocks)
         files.extend(part_files)
     if not blocks:
-        blocks = [_section(escape(doc.title))]
+        blocks = [_section(escape(one_line(doc.title)))]
     chunks = [blocks[start : start + MAX_BLOCKS] for start in range(0, len(blocks), MAX_BLOCKS)]
-    title = escape(doc.title)
+    title = escape(one_line(doc.title))
     messages = []
     for index, chunk in enumerate(chunks):
         text = title if len(chunks) == 1 else f"{title} (part {index + 1} of {len(chunks)})"
@@ -110,10 +129,9 @@ def _inline(spans: tuple[Inline, ...]) -> str:
     out = []
     for span in spans:
         if isinstance(span, Code):
-            literal = escape(span.text).replace("`", "'")
-            out.append(f"`{literal}`")
+            out.append(code(span.text))
         elif isinstance(span, Bold):
-            out.append(f"*{escape(span.text)}*")
+            out.append(f"*{literal(span.text)}*")
         else:
             out.append(escape(span))
     return "".join(out)
@@ -144,11 +162,11 @@ def _sections(lines: list[str], *, wrap: str = "") -> list[Block]:
 def _part(part: Part, files_allowed: bool) -> tuple[list[Block], list[SlackFile]]:
     match part:
         case Heading(text):
-            return [HeaderBlock(text=PlainTextObject(text=_truncate(text, HEADER_TEXT)))], []
+            return [HeaderBlock(text=PlainTextObject(text=_truncate(one_line(text), HEADER_TEXT)))], []
         case Paragraph(spans):
             return _sections([_inline(spans)]), []
         case Fields(pairs):
-            texts = [_truncate(f"*{escape(label)}*\n{escape(value)}", FIELD_TEXT) for label, value in pairs]
+            texts = [_truncate(f"*{literal(label)}*\n{literal(value)}", FIELD_TEXT) for label, value in pairs]
             return [
                 SectionBlock(fields=[MarkdownTextObject(text=t) for t in texts[i : i + FIELDS_PER_SECTION]])
                 for i in range(0, len(texts), FIELDS_PER_SECTION)
@@ -157,11 +175,11 @@ def _part(part: Part, files_allowed: bool) -> tuple[list[Block], list[SlackFile]
             return _table(part, files_allowed)
         case Changes(changes):
             lines = [
-                f"*{escape(c.field)}*: {_value(c.before, strike=True)} → {_value(c.after)}" for c in changes
+                f"*{literal(c.field)}*: {_value(c.before, strike=True)} → {_value(c.after)}" for c in changes
             ]
             return _sections(lines), []
         case Notice(level, text):
-            return _sections([f"{_EMOJI[level]} {escape(text)}"]), []
+            return _sections([f"{_EMOJI[level]} {escape(one_line(text))}"]), []
         case Buttons(buttons):
             return [
                 ActionsBlock(
@@ -183,15 +201,17 @@ def _part(part: Part, files_allowed: bool) -> tuple[list[Block], list[SlackFile]
 def _value(value: str | None, *, strike: bool = False) -> str:
     if value is None:
         return "_(none)_"
-    return f"~{escape(value)}~" if strike else f"*{escape(value)}*"
+    return f"~{literal(value)}~" if strike else f"*{literal(value)}*"
 
 
 def _table(table: Table, files_allowed: bool) -> tuple[list[Block], list[SlackFile]]:
-    heading = _section(f"*{escape(table.title)}*")
+    heading = _section(f"*{literal(table.title)}*")
     if not table.rows:
         return [heading, _section("_(none)_")], []
     attach = files_allowed and len(table.rows) > INLINE_TABLE_ROWS
     shown = table.rows[:TABLE_PREVIEW_ROWS] if attach else table.rows
+    # Cells sit in a ``` block: one line each, and no backtick to close the block early.
+    shown = tuple(tuple(no_backticks(one_line(cell)) for cell in row) for row in shown)
     widths = [max(len(row[i]) for row in (table.header, *shown)) for i in range(len(table.header))]
     lines = [
         escape("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
@@ -206,7 +226,7 @@ def _table(table: Table, files_allowed: bool) -> tuple[list[Block], list[SlackFi
             elements=[
                 MarkdownTextObject(
                     text=f"…and {more} more: all {len(table.rows)} rows are in the attached file "
-                    f"`{escape(table.file_name)}`."
+                    f"{code(table.file_name)}."
                 )
             ]
         )

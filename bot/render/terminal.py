@@ -1,4 +1,8 @@
-"""Doc → console text. Nothing is cut: a terminal can scroll, so every row is printed."""
+"""Doc → console text. Nothing is cut: a terminal can scroll, so every row is printed.
+
+Values are one line each with control characters (bidi, escape sequences) made visible, so shared
+text cannot fake a line or reorder what the terminal shows (`render.safe`).
+"""
 
 from bot.render.doc import (
     Bold,
@@ -15,24 +19,25 @@ from bot.render.doc import (
     Part,
     Table,
 )
+from bot.render.safe import one_line, visible
 
 _MARKS = {"info": "i", "success": "✓", "warning": "!", "error": "✗"}
 
 
 def to_text(doc: Doc) -> str:
     lines: list[str] = []
-    for part in doc.parts or (Paragraph((doc.title,)),):
+    for part in doc.parts or (Paragraph((one_line(doc.title),)),):
         lines.extend(_part(part))
-    return "\n".join(lines)
+    return visible("\n".join(lines))
 
 
 def _inline(spans: tuple[Inline, ...]) -> str:
     out = []
     for span in spans:
         if isinstance(span, Code):
-            out.append(f"`{span.text}`")
+            out.append(f"`{one_line(span.text)}`")
         elif isinstance(span, Bold):
-            out.append(span.text)
+            out.append(one_line(span.text))
         else:
             out.append(span)
     return "".join(out)
@@ -41,18 +46,21 @@ def _inline(spans: tuple[Inline, ...]) -> str:
 def _part(part: Part) -> list[str]:
     match part:
         case Heading(text):
-            return [text, "=" * min(len(text), 80)]
+            return [one_line(text), "=" * min(len(text), 80)]
         case Paragraph(spans):
             return [_inline(spans)]
         case Fields(pairs):
             width = max(len(label) for label, _ in pairs)
-            return [f"  {label.ljust(width)}  {value}" for label, value in pairs]
+            return [f"  {label.ljust(width)}  {one_line(value)}" for label, value in pairs]
         case Table():
             return _table(part)
         case Changes(changes):
-            return [f"  {c.field}: {c.before or '(none)'} → {c.after or '(none)'}" for c in changes]
+            return [
+                f"  {one_line(c.field)}: {one_line(c.before or '(none)')} → {one_line(c.after or '(none)')}"
+                for c in changes
+            ]
         case Notice(level, text):
-            return [f"[{_MARKS[level]}] {text}"]
+            return [f"[{_MARKS[level]}] {one_line(text)}"]
         case Buttons():
             return []  # a terminal confirms at a prompt instead
         case Divider():
@@ -60,11 +68,12 @@ def _part(part: Part) -> list[str]:
 
 
 def _table(table: Table) -> list[str]:
-    lines = [f"{table.title}:"]
+    lines = [f"{one_line(table.title)}:"]
     if not table.rows:
         return [*lines, "  (none)"]
-    widths = [max(len(row[i]) for row in (table.header, *table.rows)) for i in range(len(table.header))]
-    for row in (table.header, *table.rows):
+    rows = tuple(tuple(one_line(cell) for cell in row) for row in table.rows)
+    widths = [max(len(row[i]) for row in (table.header, *rows)) for i in range(len(table.header))]
+    for row in (table.header, *rows):
         lines.append(
             "  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         )

@@ -19,12 +19,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine import parse_text
 from bot.render.blockkit import to_messages
-from bot.render.doc import Doc, Fields
+from bot.render.doc import Doc, Fields, Notice
 from bot.slack.delivery import Conversation, Delivery
 from bot.slack.files import SlackFiles
+from bot.slack.gate import Gate, action_identity, command_identity, team_of_action, teams_of_action
 from bot.slack.progress import progress_in
 from bot.slack.usergroups import UsergroupCache
-from bot.store import ChangeRecord
+from bot.store import ChangeRecord, SeenRequests
 from bot.workflow import APPLY_ACTION, CANCEL_ACTION, Reply, Request, Workflow
 
 log = logging.getLogger(__name__)
@@ -78,13 +79,18 @@ def build_app(
     delivery = Delivery(client, notify_channel)
     workflow.announcer = SlackAnnouncer(delivery)
     workflow.files = SlackFiles(client)
+    gate = Gate(client, workflow.policy, SeenRequests(workflow.store))
     usergroups = UsergroupCache(
         client, [group for grant in workflow.policy.grants for group in grant.usergroups]
     )
     workflow.membership = usergroups
 
     async def request_of(
-        user_id: str, channel_id: str, text: str, message_ref: dict[str, str] | None = None
+        user_id: str,
+        channel_id: str,
+        text: str,
+        team_id: str | None,
+        message_ref: dict[str, str] | None = None,
     ) -> Request:
         return Request(
             user_id=user_id,
@@ -93,6 +99,7 @@ def build_app(
             surface="slack",
             usergroups=await usergroups.groups_of(user_id),
             message_ref=message_ref,
+            team_id=team_id,
         )
 
     async def deliver(reply: Reply, conversation: Conversation, *, replace_original: bool = False) -> None:
@@ -103,6 +110,15 @@ def build_app(
 
     @app.command("/voice")
     async def voice(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        team_id = str(body.get("team_id") or "") or None
+        refusal = await gate.team_refusal([team_id])
+        if refusal is not None:
+            message = to_messages(_refusal(refusal), files_allowed=False)[0]
+            await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
+            return
+        if not await gate.first_time(command_identity(body)):
+            await ack()  # Slack's retry or a replay: the original was taken and is being answered
+            return
         text = str(body.get("text") or "")
         parsed = parse_text(text)
         if parsed.problem is not None:
@@ -111,7 +127,7 @@ def build_app(
         else:
             await ack()
         user_id, channel_id = str(body.get("user_id")), str(body.get("channel_id"))
-        request = await request_of(user_id, channel_id, text)
+        request = await request_of(user_id, channel_id, text, team_id)
         if parsed.problem is not None:
             await workflow.record_invalid(request, parsed.problem)
             return
@@ -119,16 +135,25 @@ def build_app(
         await deliver(reply, Conversation(user_id, channel_id, respond))
 
     async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, apply: bool) -> None:
-        await ack()
-        action = (body.get("actions") or [{}])[0]
-        change_id = str(action.get("value") or "")
+        # The gate answers before the ack, so by the time Slack has its 200 a repeat is settled.
         user_id = str((body.get("user") or {}).get("id"))
         channel_id = str(
             (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         )
+        refusal = await gate.team_refusal(teams_of_action(body))
+        if refusal is not None:
+            await ack()
+            await delivery.private(Conversation(user_id, channel_id, respond), _refusal(refusal))
+            return
+        first = await gate.first_time(action_identity(body))
+        await ack()
+        if not first:
+            return  # the same click again (Slack's retry or a replay): it was taken once
+        action = (body.get("actions") or [{}])[0]
+        change_id = str(action.get("value") or "")
         message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
         reference = {"channel": channel_id, "ts": str(message_ts)} if message_ts else None
-        request = await request_of(user_id, channel_id, "", reference)
+        request = await request_of(user_id, channel_id, "", team_of_action(body), reference)
         if apply:
             reply = await workflow.confirm(change_id, request, progress_in(client, channel_id))
         else:
@@ -144,3 +169,7 @@ def build_app(
         await on_button(ack, body, respond, apply=False)
 
     return app
+
+
+def _refusal(text: str) -> Doc:
+    return Doc(text, (Notice("error", text),), level="error")

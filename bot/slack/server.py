@@ -2,12 +2,13 @@
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 
 from bot import metrics
 from bot.logs import new_request_id
 from bot.runtime import Runtime
+from bot.slack.requests import to_bolt_request
 
 EVENTS_PATH = "/slack/events"
 
