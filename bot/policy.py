@@ -136,12 +136,15 @@ class Policy(BaseModel):
         for grant in self.grants:
             if grant.applies(subject) and _matches(self.roles[grant.role], permission):
                 return Decision(True, permission, grant.role, (), grant=grant.describe())
-        would = tuple(
-            f"{grant.role} (granted to {grant.describe()})"
-            for grant in self.grants
-            if _matches(self.roles[grant.role], permission)
+        granting = [grant for grant in self.grants if _matches(self.roles[grant.role], permission)]
+        return Decision(
+            False,
+            permission,
+            None,
+            tuple(dict.fromkeys(grant.role for grant in granting)),
+            configured=self.configured,
+            holders=tuple(f"{grant.role} (granted to {grant.describe()})" for grant in granting),
         )
-        return Decision(False, permission, None, would, configured=self.configured)
 
     def admits_team(self, team_id: str | None, home_team: str | None) -> bool:
         """People from `teams` (or, when none are listed, from the installing workspace) may ask."""
@@ -179,8 +182,11 @@ class Decision:
     would_allow: tuple[str, ...]
     configured: bool = True
     grant: str | None = None  # whom the allowing grant names (for `policy check`)
+    holders: tuple[str, ...] = ()  # each role that would allow it with whom it is granted to
 
-    def explain(self) -> str:
+    def explain(self, *, holders: bool = False) -> str:
+        """Why, for the person refused: the roles that would allow it, never who holds them (that
+        would tell anyone who to phish, and private channels' IDs). `holders` is for operators."""
         if self.allowed:
             return f"Allowed by role {self.role}."
         if not self.configured:
@@ -189,7 +195,9 @@ class Decision:
                 "Set POLICY_FILE to a policy (see deploy/policy.example.yaml) to allow changes."
             )
         if self.would_allow:
-            return f"You may not `{self.permission}` here. It is allowed to: {'; '.join(self.would_allow)}."
+            allowed_to = self.holders if holders else self.would_allow
+            what = "It is allowed to" if holders else "Roles that allow it"
+            return f"You may not `{self.permission}` here. {what}: {'; '.join(allowed_to)}."
         return f"You may not `{self.permission}` here, and no role in the policy allows it."
 
 

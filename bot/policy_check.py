@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
             f"by role {decision.role} (granted to {decision.grant})."
         )
     else:
-        print(f"DENIED: {decision.explain()}")
+        print(f"DENIED: {decision.explain(holders=True)}")
     if args.team is not None and not policy.teams:
         print(
             f"Note: the policy lists no `teams`, so only the workspace the bot is installed in may ask; "
