@@ -206,3 +206,16 @@ async def test_a_usage_error_too_long_for_one_message_says_how_many_were_left_ou
     shown = text_of(posted.ack or {})
     assert "400 problems" in shown and "390 more not shown" in shown
     assert "`+12065550009x`" in shown and "`+12065550010x`" not in shown
+
+
+async def test_a_click_from_another_allowed_workspace_cannot_apply_this_workspace_s_change(
+    bot_factory: HarnessFactory,
+) -> None:
+    bot = await bot_factory(POLICY + "teams: [T0001, T0PARTNER]\n")
+    preview = await preview_of(bot, await bot.command(SET_ROUTE))
+    change_id = button_value(preview, APPLY_ACTION)
+    [refusal] = await (await bot.click(APPLY_ACTION, change_id, preview, team="T0PARTNER")).wait()
+    assert "another Slack workspace" in text_of(refusal)
+    assert sent(bot, "PutVoiceConnectorOrigination") == []
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and (record.status, record.team_id) == (Status.PLANNED, "T0001")
