@@ -12,7 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.bot_harness import NOTIFY_CHANNEL, SIGNING_SECRET
-from tests.polling import eventually
+from tests.polling import GUARD_SECONDS, eventually
 
 
 def free_port() -> int:
@@ -93,6 +93,12 @@ async def bot_process(
         await _until_healthy(url, process, log)
         yield BotProcess(process, url, log)
     finally:
+        # SIGTERM, as an orchestrator stops it: the bot exits cleanly (and `make cov` keeps its coverage);
+        # SIGKILL only if it has not exited within the deadlock guard.
         if process.returncode is None:
-            process.kill()
-            await process.wait()
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), GUARD_SECONDS)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
