@@ -9,6 +9,7 @@ import pytest
 
 from bot.workflow import APPLY_ACTION, CANCEL_ACTION
 from tests.bot_harness import NOTIFY_CHANNEL, BotHarness
+from tests.polling import eventually
 from tests.sandbox_fixtures import recorded_requests
 from tests.slack_signing import slash_command_body
 
@@ -63,6 +64,12 @@ async def test_usage_error_is_answered_in_the_ack_naming_the_token(bot: BotHarne
     text = text_of(posted.ack)
     assert "`10.0.0.1:99999/udp,priority=1,weight=1`" in text and "65535" in text and "Usage" in text
     assert recorded_requests(bot.sandbox) == []
+
+    # The audit record is written after the ack is sent: wait for it rather than race it.
+    async def recorded() -> bool:
+        return bool(await bot.runtime.store.history())
+
+    await eventually(recorded, "the invalid command is recorded")
     history = await bot.runtime.store.history()
     assert [(record.status, record.requested_by) for record in history] == [("INVALID", "U0ALICE")]
 
