@@ -3,20 +3,35 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# `make test` never reaches the package index: tests that do (pip installs) are marked `deploy`.
+OFFLINE := -m "not deploy"
 
-.PHONY: run test lint bench sandbox clean
+.PHONY: run test test-deploy cov lint bench sandbox clean
 
+# flock: two targets started at once on a fresh clone (make test & make test) install once, not twice at once.
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	flock $(VENV).lock sh -c '\
+	  if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then exit 0; fi; \
+	  $(PYTHON) -m venv $(VENV) && \
+	  $(BIN)/pip install --quiet --upgrade pip && \
+	  $(BIN)/pip install --quiet -e ".[dev]" && \
+	  touch $(STAMP)'
 
 run: $(STAMP)  ## the console against the embedded sandbox
 	$(BIN)/switchboard console
 
-test: $(STAMP)  ## the whole suite
-	$(BIN)/pytest -q
+test: $(STAMP)  ## the whole suite, offline (everything but the `deploy` tests)
+	$(BIN)/pytest -q $(OFFLINE)
+
+test-deploy: $(STAMP)  ## the `deploy` tests: the image's install steps (reaches the package index)
+	$(BIN)/pytest -q -m deploy
+
+# Subprocesses (`switchboard serve`, `console`, `sandbox`) are measured too: [tool.coverage.run] patch.
+cov: $(STAMP)  ## the offline suite under coverage; prints line coverage of bot/ and commands/
+	rm -f .coverage .coverage.*
+	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage run -m pytest -q $(OFFLINE)
+	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage combine --quiet
+	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage report
 
 lint: $(STAMP)  ## ruff and mypy
 	$(BIN)/ruff check .
@@ -30,4 +45,4 @@ sandbox: $(STAMP)  ## the Chime SDK Voice emulator on :8099
 	$(BIN)/switchboard sandbox --port 8099
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(VENV).lock .pytest_cache .mypy_cache .ruff_cache .coverage .coverage.* htmlcov

@@ -57,8 +57,9 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
+        bound = runner.addresses[0][1]  # the port given, or the one the OS chose for --port 0
         print(
-            f"Switchboard listening on http://{host}:{port} using {runtime.backend.description}", flush=True
+            f"Switchboard listening on http://{host}:{bound} using {runtime.backend.description}", flush=True
         )
         socket_handler = None
         if socket_mode:

@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import sys
@@ -12,10 +13,11 @@ from pathlib import Path
 import aiohttp
 
 from tests.bot_harness import NOTIFY_CHANNEL, SIGNING_SECRET
-from tests.polling import eventually
+from tests.polling import GUARD_SECONDS, eventually
 
 
 def free_port() -> int:
+    """A port free now (another process may take it before it is used: the suite binds port 0 instead)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
@@ -42,6 +44,23 @@ def _output(log: Path) -> str:
     return log.read_text()
 
 
+_BANNER = re.compile(r"Switchboard listening on (http://\S+)")
+
+
+async def _listening_url(process: asyncio.subprocess.Process, log: Path) -> str:
+    """The URL in serve's start-up banner: it binds port 0, so the OS picks a port no other run holds."""
+    found: list[str] = []
+
+    async def banner() -> bool:
+        if process.returncode is not None:
+            raise AssertionError(f"bot exited with {process.returncode}:\n{_output(log)}")
+        found[:] = _BANNER.findall(_output(log))
+        return bool(found)
+
+    await eventually(banner, "the bot's start-up banner")
+    return found[0]
+
+
 async def _until_healthy(url: str, process: asyncio.subprocess.Process, log: Path) -> None:
     async with aiohttp.ClientSession() as http:
 
@@ -62,7 +81,6 @@ async def bot_process(
     *, workdir: Path, database_url: str, policy_file: Path, slack_api_url: str, name: str = "bot"
 ) -> AsyncIterator[BotProcess]:
     """Start `switchboard serve` with the test's sandbox (from the environment) and Slack stand-in."""
-    port = free_port()
     log = workdir / f"{name}.log"
     env = {
         **os.environ,
@@ -82,17 +100,23 @@ async def bot_process(
             "--host",
             "127.0.0.1",
             "--port",
-            str(port),
+            "0",
             cwd=workdir,
             env=env,
             stdout=output,
             stderr=asyncio.subprocess.STDOUT,
         )
-    url = f"http://127.0.0.1:{port}"
     try:
+        url = await _listening_url(process, log)
         await _until_healthy(url, process, log)
         yield BotProcess(process, url, log)
     finally:
+        # SIGTERM, as an orchestrator stops it: the bot exits cleanly (and `make cov` keeps its coverage);
+        # SIGKILL only if it has not exited within the deadlock guard.
         if process.returncode is None:
-            process.kill()
-            await process.wait()
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), GUARD_SECONDS)
+            except TimeoutError:
+                process.kill()
+                await process.wait()

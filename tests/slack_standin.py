@@ -40,6 +40,7 @@ from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
 from tests.blockkit import block_kit_problems
+from tests.polling import GUARD_SECONDS
 
 RESPONSE_URL = "response_url"
 UPLOAD = "upload"
@@ -258,15 +259,26 @@ class SlackStandIn:
         return list(self._files.values())
 
     # A plain timeout argument keeps call sites short; it only bounds a hung test.
-    async def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:  # noqa: ASYNC109
+    async def wait_for(
+        self,
+        method: str,
+        count: int = 1,
+        timeout: float = GUARD_SECONDS,  # noqa: ASYNC109
+    ) -> list[Call]:
         """Wait until ``count`` calls to ``method`` arrived (the bot posts after its ack); returns them all.
 
-        The timeout is a safety net for a bot that never calls, not a latency assertion.
+        Woken by each call the stand-in records. The timeout is a deadlock guard for a bot that never
+        calls (tests/polling.py), not a latency assertion: call sites leave it alone.
         """
         await self.wait_until(lambda: len(self.calls(method)) >= count, f"{count} {method} call(s)", timeout)
         return self.calls(method)
 
-    async def wait_until(self, condition: Callable[[], bool], what: str, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    async def wait_until(
+        self,
+        condition: Callable[[], bool],
+        what: str,
+        timeout: float = GUARD_SECONDS,  # noqa: ASYNC109
+    ) -> None:
         """Wait until ``condition()`` holds after some call; ``what`` names it if it never does."""
         async with self._changed:
             try:

@@ -31,6 +31,8 @@ from slack_sdk.models.blocks import (
 
 from tests.blockkit import block_kit_problems, unescaped_mentions
 
+pytestmark = pytest.mark.harness  # tests of the Block Kit limits checker (a test tool), not of Switchboard
+
 Message = dict[str, Any]
 
 

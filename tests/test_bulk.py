@@ -6,21 +6,37 @@ from collections import Counter
 
 import pytest
 
+from bot.sandbox import ScriptedFault
 from bot.sandbox.inventory import inventory_numbers
 from bot.workflow import APPLY_ACTION
 from tests.bot_harness import BotHarness, HarnessFactory
 from tests.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
+from tests.test_operability import sample
 from tests.test_slack_app import button_value, text_of
 
 GROUP = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
 
 
+ASSOCIATE = "AssociatePhoneNumbersWithVoiceConnectorGroup"
+THROTTLES = 12  # more than VOICE_MAX_CONCURRENCY (10): a burst, and retries that are throttled again
+
+
+async def aws_errors(bot: BotHarness, code: str) -> float:
+    """The bot's own count of AWS answering `code` to the association, from its /metrics."""
+    async with bot.http.get(bot.url + "/metrics") as response:
+        return sample(await response.text(), "switchboard_aws_errors_total", operation=ASSOCIATE, code=code)
+
+
 async def test_bulk_association_under_throttling_accounts_for_every_number_once(
     bot_factory: HarnessFactory, sandbox_factory: SandboxFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Throttling is scripted (the next THROTTLES association requests get a 429, whatever the timing),
+    not a request rate, so what AWS refused, and so every count below, does not depend on machine speed."""
     monkeypatch.setenv("VOICE_BATCH_SIZE", "50")
-    aws = await sandbox_factory(inventory_size=1500, faults={"throttle_rps": 20})
+    aws = await sandbox_factory(inventory_size=1500)
+    aws.faults.push(*[ScriptedFault(operation=ASSOCIATE, fault="throttle")] * THROTTLES)
     bot = await bot_factory(aws=aws)
+    throttled_before = await aws_errors(bot, "ThrottledClientException")
     good = list(inventory_numbers(1500)[:1200])
     unknown = [f"+1999555{index:04d}" for index in range(40)]
     numbers = good + unknown
@@ -34,12 +50,15 @@ async def test_bulk_association_under_throttling_accounts_for_every_number_once(
     [result] = await click.wait()
     assert "1200 of 1240" in text_of(result) and "NotFound (40)" in text_of(result)
 
-    # AWS throttled us, we retried, and each number was sent in exactly one accepted request.
-    requests = [
-        r for r in recorded_requests(aws) if r["operation"] == "AssociatePhoneNumbersWithVoiceConnectorGroup"
-    ]
-    assert len(requests) > 25
-    aws.faults.configure({"throttle_rps": None})  # the test's own check is not part of the load
+    # AWS throttled us THROTTLES times and the bot saw each 429 and retried: every throttled request
+    # was sent again, so 25 batches took 25 accepted requests plus one per 429.
+    assert aws.faults.settings.script == []
+    assert await aws_errors(bot, "ThrottledClientException") - throttled_before == THROTTLES
+    requests = [r for r in recorded_requests(aws) if r["operation"] == ASSOCIATE]
+    assert len(requests) == 25 + THROTTLES
+    sent = Counter(number for r in requests for number in r["body"]["E164PhoneNumbers"])
+    assert sent.keys() == set(numbers)  # nothing sent that was not asked for, nothing left out
+    # Each number went out in one accepted request and was in effect once: AWS lists exactly the good ones.
     async with voice_client(aws) as voice:
         listed: list[str] = []
         token = None

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.sandbox import RunningSandbox
 from tests.console_process import run_console
+from tests.polling import GUARD_SECONDS
 from tests.sandbox_fixtures import recorded_requests, voice_client
 
 
@@ -75,7 +76,7 @@ def test_interactive_console_prompts_before_applying(tmp_path: Path) -> None:
     def until(text: str) -> None:
         nonlocal screen
         while text not in screen:
-            ready, _, _ = select.select([controller], [], [], 30)
+            ready, _, _ = select.select([controller], [], [], GUARD_SECONDS)
             assert ready, f"never saw {text!r}; screen:\n{screen}"
             screen += os.read(controller, 65536).decode(errors="replace")
 
@@ -90,7 +91,7 @@ def test_interactive_console_prompts_before_applying(tmp_path: Path) -> None:
         os.write(controller, b"\n")  # the default is no
         until("cancelled")
         os.write(controller, b"\x04")
-        assert process.wait(timeout=30) == 0
+        assert process.wait(timeout=GUARD_SECONDS) == 0
     finally:
         process.kill()
         os.close(controller)

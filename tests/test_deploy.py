@@ -649,6 +649,7 @@ def test_compose_file_validates_against_the_compose_specification() -> None:
 # 6. The image's install steps, without Docker (builds a wheel and installs it: about 20 s) ------------
 
 
+@pytest.mark.deploy  # `make test-deploy`: pip reaches the package index, so `make test` leaves it out
 def test_docker_steps_script_builds_installs_and_runs_the_image_steps() -> None:
     """scripts/docker-steps.sh: wheel → fresh venv → --help, unconfigured refusal, healthcheck, SIGTERM.
 

@@ -16,7 +16,7 @@ from bot.store import Status, Store
 from bot.workflow import APPLY_ACTION
 from tests.bot_harness import POLICY, SIGNING_SECRET, BotHarness, send_signed
 from tests.bot_process import bot_process
-from tests.polling import eventually
+from tests.polling import GUARD_SECONDS, eventually
 from tests.slack_standin import SlackStandIn
 from tests.test_replicas import click_body, propose, puts
 from tests.test_slack_app import button_value
@@ -112,7 +112,10 @@ async def test_sigterm_finishes_the_change_being_applied_then_exits(
     policy = tmp_path / "policy.yaml"
     policy.write_text(POLICY)
     database = f"sqlite+aiosqlite:///{tmp_path}/switchboard.db"
-    sandbox.faults.push(ScriptedFault(operation="PutVoiceConnectorOrigination", fault="hang", seconds=2))
+    # The PUT hangs until released below, after the bot has taken SIGTERM: the drain is what finishes it.
+    sandbox.faults.push(
+        ScriptedFault(operation="PutVoiceConnectorOrigination", fault="hang", seconds=GUARD_SECONDS)
+    )
     async with (
         SlackStandIn() as standin,
         aiohttp.ClientSession() as http,
@@ -129,6 +132,12 @@ async def test_sigterm_finishes_the_change_being_applied_then_exits(
 
         await eventually(sent, "the PUT reaches AWS")
         bot.terminate()
+
+        async def stopping() -> bool:
+            return "stopping: no new requests" in bot.log.read_text()
+
+        await eventually(stopping, "the bot takes SIGTERM and stops taking requests")
+        sandbox.faults.release()  # AWS answers the PUT the bot is draining
         assert await bot.wait() == 0
     store = Store(database)
     record = await store.get(change_id)

@@ -15,10 +15,10 @@ from botocore.exceptions import ClientError
 
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox, read_records
 from bot.sandbox.inventory import inventory_numbers
+from tests.polling import GUARD_SECONDS
 from tests.sandbox_fixtures import voice_client
 
 BIN = Path(sys.executable).parent
-STARTUP_GUARD_SECONDS = 30
 
 
 async def aws(sandbox: RunningSandbox, *arguments: str) -> Any:
@@ -108,7 +108,7 @@ async def test_module_cli_serves_with_flags_until_sigterm(
     )
     try:
         assert process.stdout is not None
-        banner = (await asyncio.wait_for(process.stdout.readline(), STARTUP_GUARD_SECONDS)).decode()
+        banner = (await asyncio.wait_for(process.stdout.readline(), GUARD_SECONDS)).decode()
         url = banner.split()[-1]
         assert url.startswith("http://127.0.0.1:")
         async with aiohttp.ClientSession() as http, http.get(f"{url}/_sandbox/faults") as reply:

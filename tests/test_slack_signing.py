@@ -15,6 +15,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from tests.slack_signing import block_actions_body, signed_headers, slash_command_body
 from tests.slack_standin import RESPONSE_URL, SlackStandIn
 
+pytestmark = pytest.mark.harness  # tests of the signed-request builders (a test tool), not of Switchboard
+
 # Slack's worked example in "Verifying requests from Slack" (api.slack.com/authentication/
 # verifying-requests-from-slack); the same vector appears in slack's SDK tests and many verifiers.
 DOC_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"

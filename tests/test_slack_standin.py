@@ -18,6 +18,8 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from tests.blockkit import block_kit_problems
 from tests.slack_standin import RESPONSE_URL, RESPONSE_URL_MAX_USES, UPLOAD, SlackStandIn
 
+pytestmark = pytest.mark.harness  # tests of the Slack stand-in (a test tool), not of Switchboard
+
 SECTION = {"type": "section", "text": {"type": "mrkdwn", "text": "*Route* updated"}}
 
 

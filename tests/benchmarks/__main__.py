@@ -62,7 +62,7 @@ async def start(
             except aiohttp.ClientConnectionError:
                 return False
 
-        await eventually(ready, f"{url}/readyz", attempts=2000)
+        await eventually(ready, f"{url}/readyz")
     return process, time.perf_counter() - started
 
 
