@@ -30,7 +30,9 @@ from pydantic import (
 
 from commands.registry import COMMANDS
 
-PERMISSIONS = frozenset(command.permission for command in COMMANDS)
+PERMISSIONS = frozenset(
+    permission for command in COMMANDS for permission in (command.permission, *command.option_permissions)
+)
 """Every permission a command declares: a policy pattern must match at least one of them."""
 
 _SUGGESTIONS = sorted(PERMISSIONS | {"*"} | {f"{p.split('.')[0]}.*" for p in PERMISSIONS if "." in p})

@@ -32,6 +32,7 @@ class History(ReadCommand):
     )
     examples = ("/voice history", "/voice history pstn-primary --limit 5", "/voice history --all-channels")
     permission = "history.read"
+    option_permissions = (HISTORY_EVERYWHERE,)
 
     resource: str | None = Field(default=None, max_length=256)
     limit: Annotated[int, Field(ge=1, le=100)] = 20

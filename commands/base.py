@@ -80,6 +80,8 @@ class Command(BaseModel):
     common_params: ClassVar[tuple[Param, ...]] = ()
     examples: ClassVar[tuple[str, ...]] = ()
     permission: ClassVar[str]
+    option_permissions: ClassVar[tuple[str, ...]] = ()
+    """Permissions that some of its options need on top of `permission` (policy names them too)."""
     changes: ClassVar[bool] = False
     notice: ClassVar[str | None] = None
 

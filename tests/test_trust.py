@@ -5,8 +5,10 @@ Each test proves with the sandbox's request record whether a mutating AWS call h
 
 from pathlib import Path
 
+from bot.policy import Subject, load_policy
 from bot.store import Status
 from bot.workflow import APPLY_ACTION
+from commands.audit import HISTORY_EVERYWHERE
 from tests.bot_harness import POLICY, BotHarness, HarnessFactory
 from tests.polling import eventually
 from tests.sandbox_fixtures import voice_client
@@ -219,3 +221,12 @@ async def test_a_click_from_another_allowed_workspace_cannot_apply_this_workspac
     assert sent(bot, "PutVoiceConnectorOrigination") == []
     record = await bot.runtime.store.get(change_id)
     assert record is not None and (record.status, record.team_id) == (Status.PLANNED, "T0001")
+
+
+def test_history_read_all_is_a_permission_a_policy_may_name(tmp_path: Path) -> None:
+    policy_file = tmp_path / "policy.yaml"
+    policy_file.write_text(
+        "roles:\n  auditor: [history.read.all]\ngrants:\n  - role: auditor\n    users: [U0EVE]\n"
+    )
+    policy = load_policy(policy_file)
+    assert policy.decide(Subject("U0EVE", "C0OPS"), HISTORY_EVERYWHERE).allowed
