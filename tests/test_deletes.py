@@ -77,3 +77,26 @@ async def test_the_console_deletes_a_connector_and_undoes_it(sandbox: RunningSan
     async with voice_client(sandbox, "us-west-2") as voice:
         names = [c["Name"] for c in (await voice.list_voice_connectors())["VoiceConnectors"]]
     assert "short-lived" not in names
+
+
+async def test_a_group_delete_whose_first_step_fails_stops_there_and_says_so(bot: BotHarness) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector_group(
+            VoiceConnectorGroupId=GROUP_ID, E164PhoneNumbers=["+12065550143"]
+        )
+    preview = await preview_of(bot, await bot.command("group delete pstn-failover"))
+    change_id = button_value(preview, APPLY_ACTION)
+    failing = {"operation": "DisassociatePhoneNumbersFromVoiceConnectorGroup", "fault": "error"}
+    bot.sandbox.faults.configure(
+        {"script": [failing] * 6}
+    )  # as many as the bot's attempts (VOICE_MAX_ATTEMPTS)
+    [result] = await (await bot.click(APPLY_ACTION, change_id, preview, user="U0BOB")).wait()
+    assert "ServiceFailureException" in text_of(result)
+    assert sent(bot, "UpdateVoiceConnectorGroup") == sent(bot, "DeleteVoiceConnectorGroup") == []
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and record.status == "FAILED" and record.error
+    async with voice_client(bot.sandbox) as voice:
+        [group] = (await voice.list_voice_connector_groups())["VoiceConnectorGroups"]
+        assert (
+            len(group["VoiceConnectorItems"]) == 2
+        )  # members untouched: nothing half-applied after the failure
