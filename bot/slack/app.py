@@ -116,9 +116,6 @@ def build_app(
             message = to_messages(_refusal(refusal), files_allowed=False)[0]
             await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
             return
-        if not await gate.first_time(command_identity(body)):
-            await ack()  # Slack's retry or a replay: the original was taken and is being answered
-            return
         text = str(body.get("text") or "")
         parsed = parse_text(text)
         if parsed.problem is not None:
@@ -126,6 +123,9 @@ def build_app(
             await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
         else:
             await ack()
+        # After the ack: a store write must never cost Slack's 3-second answer.
+        if not await gate.first_time(command_identity(body)):
+            return  # Slack's retry or a replay: the original was taken and is being answered
         user_id, channel_id = str(body.get("user_id")), str(body.get("channel_id"))
         request = await request_of(user_id, channel_id, text, team_id)
         if parsed.problem is not None:
@@ -135,7 +135,6 @@ def build_app(
         await deliver(reply, Conversation(user_id, channel_id, respond))
 
     async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, apply: bool) -> None:
-        # The gate answers before the ack, so by the time Slack has its 200 a repeat is settled.
         user_id = str((body.get("user") or {}).get("id"))
         channel_id = str(
             (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
@@ -145,9 +144,8 @@ def build_app(
             await ack()
             await delivery.private(Conversation(user_id, channel_id, respond), _refusal(refusal))
             return
-        first = await gate.first_time(action_identity(body))
         await ack()
-        if not first:
+        if not await gate.first_time(action_identity(body)):
             return  # the same click again (Slack's retry or a replay): it was taken once
         action = (body.get("actions") or [{}])[0]
         change_id = str(action.get("value") or "")
