@@ -3,6 +3,7 @@
 Each test proves with the sandbox's request record whether a mutating AWS call happened.
 """
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -223,3 +224,20 @@ def test_history_read_all_is_a_permission_a_policy_may_name(tmp_path: Path) -> N
     )
     policy = load_policy(policy_file)
     assert policy.decide(Subject("U0EVE", "C0OPS"), HISTORY_EVERYWHERE).allowed
+
+
+async def test_the_ack_never_waits_on_the_audit_store(bot_factory: HarnessFactory, tmp_path: Path) -> None:
+    """Slack gives 3 s: with the store's database locked by someone else, commands and clicks are
+    still acknowledged (what waits for the store runs after the ack)."""
+    database = tmp_path / "locked.db"
+    bot = await bot_factory(database_url=f"sqlite+aiosqlite:///{database}")
+    preview = await preview_of(bot, await bot.command(SET_ROUTE))
+    locker = sqlite3.connect(database, timeout=0)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        command = await bot.command("connectors")
+        click = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)
+        assert (command.status, click.status) == (200, 200)
+    finally:
+        locker.rollback()
+        locker.close()
