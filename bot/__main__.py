@@ -1,16 +1,16 @@
-"""`switchboard console | sandbox | serve | policy check`: the command-line entry point."""
+"""`switchboard console | sandbox | serve | policy check`: the command-line entry point.
+
+Only what parsing the arguments needs is imported up front; each subcommand imports its own
+modules when it runs, so `--help` is instant and the console never loads Slack or the emulator.
+"""
 
 import argparse
 import asyncio
 import logging
 import sys
 
-from pydantic import ValidationError
-
 from bot import policy_check
-from bot.policy import PolicyError
 from bot.sandbox import cli as sandbox_cli
-from bot.settings import ConfigurationError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from pydantic import ValidationError
+
+    from bot.policy import PolicyError
+    from bot.settings import ConfigurationError
+
     try:
         if args.command == "console":
             return asyncio.run(_console(args))

@@ -72,7 +72,8 @@ class Resolved:
 class Command(BaseModel):
     """A parsed `/voice` command: frozen and validated, so what was checked is what runs."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a command's validator is built when first used, not at start-up.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     words: ClassVar[tuple[str, ...]]
     summary: ClassVar[str]

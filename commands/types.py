@@ -98,7 +98,10 @@ Protocol = Annotated[Literal["TCP", "UDP"], BeforeValidator(upper)]
 class AwsShape(BaseModel):
     """A model that serialises to the API's PascalCase member names (`model_dump(by_alias=True)`)."""
 
-    model_config = ConfigDict(frozen=True, alias_generator=to_pascal, populate_by_name=True, extra="ignore")
+    # defer_build: a shape's validator is built when first used, not at start-up.
+    model_config = ConfigDict(
+        frozen=True, alias_generator=to_pascal, populate_by_name=True, extra="ignore", defer_build=True
+    )
 
     def to_api(self) -> dict[str, object]:
         """The API's JSON for this value: only the members that are set, JSON-safe (timestamps as
