@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.aws_errors import VoiceError
-from bot.models import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
 from bot.results import ApiCall, ErrorInfo, Outcome, Plan
 from bot.voice import VoiceService
+from voice_domain.shapes import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
 
 Progress = Callable[[int, int], Awaitable[None]]
 """Called with (numbers done, numbers in all) as batches finish."""

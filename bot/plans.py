@@ -8,15 +8,16 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.models import Origination, PhoneNumber, Proxy, VoiceConnector, VoiceConnectorGroup
 from bot.results import ApiCall, FieldChange, NumberMove, Plan
-from bot.voice import Located, VoiceService
+from bot.voice import VoiceService
 from commands import ChangeCommand, Resolved
 from commands.connector import ConnectorCreate, ConnectorDelete
 from commands.group import GroupCreate, GroupDelete
 from commands.numbers import NumbersAssociate, NumbersDisassociate
 from commands.origination import OriginationClear, OriginationSet, OriginationToggle
 from commands.proxy import ProxyClear, ProxySet
+from voice_domain.located import Located
+from voice_domain.shapes import Origination, PhoneNumber, Proxy, VoiceConnector, VoiceConnectorGroup
 
 
 class NothingToDo(Exception):

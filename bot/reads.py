@@ -7,15 +7,16 @@ naming it: during a regional outage the other regions' view is exactly what on-c
 import asyncio
 
 from bot import results
-from bot.models import VoiceConnectorGroup
 from bot.voice import VoiceService
-from commands import Command, Reference
+from commands import Command
 from commands.connector import ConnectorList, ConnectorShow
 from commands.group import GroupList, GroupShow
 from commands.help import Help
 from commands.numbers import NumbersList
 from commands.origination import OriginationShow
 from commands.proxy import ProxyShow
+from voice_domain.located import Reference
+from voice_domain.shapes import VoiceConnectorGroup
 
 
 async def run_read(command: Command, voice: VoiceService) -> results.ReadResult:

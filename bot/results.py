@@ -5,7 +5,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from bot.aws_errors import VoiceError
-from bot.models import (
+from voice_domain.located import Located
+from voice_domain.shapes import (
     Origination,
     PhoneNumber,
     PhoneNumberError,
@@ -13,7 +14,6 @@ from bot.models import (
     VoiceConnector,
     VoiceConnectorGroup,
 )
-from bot.voice import Located
 
 
 class ErrorInfo(BaseModel):

@@ -3,8 +3,8 @@
 import shlex
 
 from bot.changes import created_id
-from bot.models import Origination, Proxy, VoiceConnector, VoiceConnectorGroup
 from bot.results import Outcome, Plan
+from voice_domain.shapes import Origination, Proxy, VoiceConnector, VoiceConnectorGroup
 
 
 class CannotUndo(Exception):

@@ -7,9 +7,9 @@ UNKNOWN (the lifecycle test reconciles every command's plan and its undo).
 
 from datetime import datetime, timedelta
 
-from bot.models import Origination, Proxy, VoiceConnectorGroup
 from bot.results import ApiCall, Plan
 from bot.voice import VoiceService
+from voice_domain.shapes import Origination, Proxy, VoiceConnectorGroup
 
 _SKEW = timedelta(seconds=30)
 _DELETES = {"DeleteVoiceConnector": "VoiceConnectorId", "DeleteVoiceConnectorGroup": "VoiceConnectorGroupId"}

@@ -7,11 +7,11 @@ permission drive the parser, the help text and the policy check, so they cannot 
 from abc import abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ResourceKind = Literal["connector", "group"]
+from voice_domain.located import Reference
 
 
 @dataclass(frozen=True)
@@ -43,14 +43,6 @@ class Param:
         if self.repeat:
             text += "..."
         return text if self.required else f"[{text}]"
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A connector or group named by the user (an ID or a unique name), to be resolved by the bot."""
-
-    kind: ResourceKind
-    text: str
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
-from commands.types import Name, Region, Tag
+from commands.base import ChangeCommand, Param, ReadCommand, Resolved
+from voice_domain.located import Reference
+from voice_domain.shapes import Tag
+from voice_domain.values import Name, Region
 
 REGION = Param("region", "REGION", "AWS region, such as us-east-1", "--region", required=False)
 CONNECTOR = Param("connector", "VC", "voice connector ID or unique name")

@@ -4,9 +4,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Param, ReadCommand, Resolved
 from commands.connector import REGION
-from commands.types import Member, Name, Region, UniqueNumbers
+from commands.types import Member, UniqueNumbers
+from voice_domain.located import Reference
+from voice_domain.values import Name, Region
 
 GROUP = Param("group", "GROUP", "voice connector group ID or unique name")
 

@@ -7,9 +7,11 @@ from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field, model_validator
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Param, ReadCommand, Resolved
 from commands.group import GROUP
-from commands.types import Name, UniqueNumbers, normalise_e164, unique
+from commands.types import UniqueNumbers, unique
+from voice_domain.located import Reference
+from voice_domain.values import Name, normalise_e164
 
 _SEPARATORS = re.compile(r"[,;\s]+")
 _NANP_DIGITS = 10

@@ -5,20 +5,14 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Param, ReadCommand, Resolved
 from commands.connector import CONNECTOR
-from commands.types import AwsShape, Name, Route
+from voice_domain.located import Reference
+from voice_domain.shapes import MAX_ROUTES, Origination, Route
+from voice_domain.values import Name
 
 _ROUTE_NEEDS = (("/tcp or /udp", "protocol"), ("priority=N", "priority"), ("weight=N", "weight"))
-MAX_ROUTES = 20  # the API reference says 20 in one place and 10 in another; AWS accepts 20
 _HOST_PORT_PROTOCOL = re.compile(r"^(?P<host>[^:/,]+)(?::(?P<port>[^/,]*))?(?:/(?P<protocol>[^,]*))?$")
-
-
-class Origination(AwsShape):
-    """The Origination settings as the API sends and takes them."""
-
-    routes: list[Route] = Field(default_factory=list, max_length=MAX_ROUTES)
-    disabled: bool | None = None
 
 
 def parse_route(token: str) -> dict[str, object]:

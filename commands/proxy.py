@@ -4,9 +4,11 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import Field
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Param, ReadCommand, Resolved
 from commands.connector import CONNECTOR
-from commands.types import CountryCode, E164Number, Name
+from commands.types import CountryCode
+from voice_domain.located import Reference
+from voice_domain.values import E164Number, Name
 
 PROXY_END_OF_SUPPORT = (
     "Amazon Chime SDK proxy sessions reached end of support on 2026-04-07: this setting is kept for "

@@ -81,6 +81,7 @@ NOT_CALLERS = ("bot/sandbox/",)
 def caller_files() -> Iterator[Path]:
     yield from python_files("bot", skip=NOT_CALLERS)
     yield from python_files("commands")
+    yield from python_files("voice_domain")
 
 
 def operations_called() -> dict[str, set[str]]:
@@ -405,7 +406,14 @@ def test_dockerfile_copies_what_docker_steps_builds_and_dockerignore_lets_throug
                 verdict = not negated
         return verdict
 
-    for needed in ("pyproject.toml", "README.md", "bot/serve.py", "bot/slack/app.py", "commands/base.py"):
+    for needed in (
+        "pyproject.toml",
+        "README.md",
+        "bot/serve.py",
+        "bot/slack/app.py",
+        "commands/base.py",
+        "voice_domain/shapes.py",
+    ):
         assert not excluded(needed), f".dockerignore leaves {needed} out of the build"
     for kept_out in (
         ".env",

@@ -4,7 +4,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from bot.models import Origination, PhoneNumberError, Proxy, VoiceConnector, VoiceConnectorGroup
 from bot.render.doc import (
     Bold,
     Change,
@@ -36,6 +35,7 @@ from bot.results import (
 )
 from bot.store import ChangeRecord
 from commands import COMMANDS, Command, UsageError, find
+from voice_domain.shapes import Origination, PhoneNumberError, Proxy, VoiceConnector, VoiceConnectorGroup
 
 _STATUS_TITLES = {"applied": "Applied", "partial": "Partly applied", "failed": "Failed"}
 _STATUS_LEVELS: dict[str, Level] = {"applied": "success", "partial": "warning", "failed": "error"}
