@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.changes import Progress
+from bot.applying import Progress
 from bot.render.doc import Doc
 from bot.render.terminal import to_text
 from bot.results import Plan

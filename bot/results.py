@@ -98,6 +98,10 @@ class OriginationView(BaseModel):
     target: Located
     origination: Origination | None
 
+    @property
+    def warnings(self) -> list[str]:
+        return self.target.warnings
+
 
 class ProxyView(BaseModel):
     kind: Literal["proxy"] = "proxy"
@@ -105,10 +109,18 @@ class ProxyView(BaseModel):
     proxy: Proxy | None
     notice: str | None = None
 
+    @property
+    def warnings(self) -> list[str]:
+        return self.target.warnings
+
 
 class HelpView(BaseModel):
     kind: Literal["help"] = "help"
     topic: list[str] = Field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        return []
 
 
 ReadResult = (

@@ -15,16 +15,17 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Protocol
 
-from bot import metrics, verify
+from bot import metrics, reconciliation
+from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
-from bot.changes import Progress
 from bot.engine import Engine, parse_text
+from bot.ops.registry import CannotUndo
 from bot.policy import Policy, Subject
 from bot.render import views
 from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
-from bot.undo import CannotUndo, inverse_command, undo_caveats
+from bot.undo import inverse_command, undo_caveats
 from commands import ChangeCommand, Command, ReadCommand, UsageError, find
 from commands.audit import HISTORY_EVERYWHERE, History, Undo
 from commands.numbers import NumbersChange, numbers_in_file
@@ -481,7 +482,7 @@ class Workflow:
             assert record.plan is not None
             plan = Plan.model_validate(record.plan)
             try:
-                applied = await verify.in_effect(plan, self.engine.voice, record.created_at)
+                applied = await reconciliation.in_effect(plan, self.engine.voice, record.created_at)
             except Exception as error:  # an unreachable AWS leaves it for the next start
                 log.warning("could not reconcile change %s: %s", record.id, error)
                 continue

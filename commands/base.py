@@ -4,10 +4,9 @@ A command class is its own documentation: its words, parameters, usage, examples
 permission drive the parser, the help text and the policy check, so they cannot drift apart.
 """
 
-from abc import abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -43,22 +42,6 @@ class Param:
         if self.repeat:
             text += "..."
         return text if self.required else f"[{text}]"
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """What the bot learned before building a request.
-
-    Each reference's ID, the region to call, and, for changes that keep what they do not change
-    (enable/disable origination), the target's current settings.
-    """
-
-    ids: Mapping[str, str]
-    region: str
-    current: BaseModel | None = None
-
-    def id_of(self, text: str) -> str:
-        return self.ids[text]
 
 
 class Command(BaseModel):
@@ -121,13 +104,3 @@ class ChangeCommand(Command):
             "dry_run", "", "show the preview only; change nothing", "--dry-run", switch=True, required=False
         ),
     )
-
-    operation: ClassVar[str]
-
-    @abstractmethod
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        """The request (body and URI members) for this change, given resolved IDs and region.
-
-        Only what the user stated and what the API requires is sent, so the seeds' sample requests
-        come out field for field.
-        """

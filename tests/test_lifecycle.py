@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from bot import verify
+from bot import reconciliation
 from bot.results import Plan
 from bot.runtime import Runtime, open_runtime
 from bot.sandbox import RunningSandbox
@@ -239,7 +239,7 @@ async def _apply(runtime: Runtime, text: str) -> tuple[Reply, Plan]:
 
 
 async def _in_effect(runtime: Runtime, plan: Plan, since: datetime) -> bool:
-    return await verify.in_effect(plan, runtime.backend.voice, since)
+    return await reconciliation.in_effect(plan, runtime.backend.voice, since)
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[row.text.split(" --")[0][:40] for row in ROWS])
