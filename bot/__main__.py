@@ -86,7 +86,7 @@ async def _console(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace) -> int:
-    from bot.serve import serve
+    from bot.slack.serve import serve
 
     return await serve(host=args.host, port=args.port, socket_mode=args.socket_mode, sandbox=args.sandbox)
 

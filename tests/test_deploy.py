@@ -30,8 +30,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import settings as settings_module
 from bot.ops import registry
 from bot.policy import load_policy
-from bot.serve import SHUTDOWN_GRACE_SECONDS
 from bot.settings import AwsSettings, CoreSettings, SlackSettings
+from bot.slack.serve import SHUTDOWN_GRACE_SECONDS
 from bot.slack.server import EVENTS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -412,7 +412,7 @@ def test_dockerfile_copies_what_docker_steps_builds_and_dockerignore_lets_throug
     for needed in (
         "pyproject.toml",
         "README.md",
-        "bot/serve.py",
+        "bot/slack/serve.py",
         "bot/slack/app.py",
         "commands/base.py",
         "voice_domain/shapes.py",
