@@ -20,8 +20,8 @@ from bot.settings import AwsSettings
 from bot.store import ChangeRecord, Status, Store, now
 from bot.voice import VoiceService
 from bot.workflow import Reply, Request, Workflow
-from tests.polling import GUARD_SECONDS, eventually
-from tests.sandbox_fixtures import recorded_requests
+from tests.helpers.polling import GUARD_SECONDS, eventually
+from tests.helpers.sandbox_fixtures import recorded_requests
 
 SET_ROUTE = "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1"
 

@@ -28,7 +28,7 @@ from commands.numbers import NumbersAssociate, NumbersDisassociate
 from commands.origination import OriginationClear, OriginationDisable, OriginationEnable, OriginationSet
 from commands.proxy import ProxyClear, ProxySet
 from commands.registry import COMMANDS
-from tests.sandbox_fixtures import voice_client
+from tests.helpers.sandbox_fixtures import voice_client
 
 REGIONS = ("us-east-1", "us-west-2")
 POLICY = "roles:\n  admin: ['*']\ngrants:\n  - role: admin\n    everyone: true\n"

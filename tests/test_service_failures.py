@@ -15,8 +15,8 @@ from bot.sandbox import PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID, RunningSan
 from bot.settings import AwsSettings
 from bot.voice import VoiceService
 from commands import ChangeCommand, parse
-from tests.bot_harness import BotHarness
-from tests.sandbox_fixtures import recorded_requests
+from tests.helpers.bot_harness import BotHarness
+from tests.helpers.sandbox_fixtures import recorded_requests
 from voice_domain.located import Reference
 
 

@@ -21,11 +21,11 @@ from bot.settings import AwsSettings
 from bot.voice import VoiceService
 from commands import parse
 from commands.numbers import NumbersAssociate
-from tests.bot_harness import POLICY, SIGNING_SECRET, send_signed
-from tests.bot_process import free_port
-from tests.polling import eventually
-from tests.slack_signing import slash_command_body
-from tests.slack_standin import SlackStandIn
+from tests.helpers.bot_harness import POLICY, SIGNING_SECRET, send_signed
+from tests.helpers.bot_process import free_port
+from tests.helpers.polling import eventually
+from tests.helpers.slack_signing import slash_command_body
+from tests.helpers.slack_standin import SlackStandIn
 
 REQUESTS = 1000
 CONCURRENCY = 50

@@ -19,9 +19,9 @@ from bot.sandbox import RunningSandbox
 from bot.settings import AwsSettings, CoreSettings
 from bot.slack.app import build_app, web_client
 from bot.slack.server import EVENTS_PATH, build_server
-from tests.blockkit import block_kit_problems, unescaped_mentions
-from tests.slack_signing import block_actions_body, signed_headers, slash_command_body
-from tests.slack_standin import SlackStandIn
+from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
+from tests.helpers.slack_signing import block_actions_body, signed_headers, slash_command_body
+from tests.helpers.slack_standin import SlackStandIn
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOTIFY_CHANNEL = "C0NOTIFY"
