@@ -1,4 +1,5 @@
-"""`make bench`: ack latency against a bare Bolt app, bulk association under throttling, memory, start-up.
+"""`make bench`: start-up against the AWS CLI, ack latency against a bare Bolt app, bulk association
+under throttling, memory.
 
 Each figure is printed beside its goal; ratios are measured side by side in the same run, on the
 same machine, so the machine's speed cancels out.
@@ -21,6 +22,7 @@ from bot.settings import AwsSettings
 from bot.voice import VoiceService
 from commands import parse
 from commands.numbers import NumbersAssociate
+from tests.benchmarks.startup import bench_startup
 from tests.helpers.bot_harness import POLICY, SIGNING_SECRET, send_signed
 from tests.helpers.bot_process import free_port
 from tests.helpers.polling import eventually
@@ -205,6 +207,7 @@ async def bench_bulk() -> None:
 
 
 async def main() -> None:
+    await bench_startup()
     with tempfile.TemporaryDirectory() as directory:
         await bench_acks(Path(directory))
     await bench_bulk()
