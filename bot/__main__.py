@@ -68,10 +68,11 @@ def main(argv: list[str] | None = None) -> int:
 async def _console(args: argparse.Namespace) -> int:
     from bot.console import Console, LocalFiles, interactive, prompt_confirm
     from bot.runtime import open_runtime
+    from bot.surfaces import Surfaces
 
-    async with open_runtime(force_sandbox=args.sandbox) as runtime:
+    local = Surfaces(files=LocalFiles())
+    async with open_runtime(force_sandbox=args.sandbox, surfaces=lambda _policy: local) as runtime:
         confirm = (lambda _question: True) if args.yes else prompt_confirm
-        runtime.workflow.files = LocalFiles()
         for settled in await runtime.workflow.reconcile():
             print(settled.title)
         console = Console(runtime.workflow, user_id=args.user, confirm=confirm)

@@ -15,7 +15,8 @@ from bot.render.doc import Doc
 from bot.render.terminal import to_text
 from bot.results import Plan
 from bot.store import ChangeRecord
-from bot.workflow import FileUnavailable, Request, Workflow
+from bot.surfaces import FileUnavailable
+from bot.workflow import Request, Workflow
 
 Confirm = Callable[[str], bool]
 

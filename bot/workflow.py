@@ -13,7 +13,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Protocol
 
 from bot import metrics, reconciliation
 from bot.applying import Progress
@@ -25,6 +24,7 @@ from bot.render import views
 from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
+from bot.surfaces import NO_SURFACES, FileUnavailable, Surfaces
 from bot.undo import inverse_command, undo_caveats
 from commands import ChangeCommand, Command, ReadCommand, UsageError, find
 from commands.audit import HISTORY_EVERYWHERE, History, Undo
@@ -70,47 +70,21 @@ ProgressFactory = Callable[[ChangeRecord, Plan], Progress]
 """Makes the progress reporter for one change being applied in several requests."""
 
 
-class FileUnavailable(Exception):
-    """A referenced file cannot be read; the message says why, for the person who named it."""
-
-
-class FileSource(Protocol):
-    """Where `--file` points: Slack's files on Slack, the local disk in the console."""
-
-    async def read(self, reference: str, channel_id: str | None = None) -> tuple[str, bytes]:
-        """`channel_id`: where the command was typed; Slack reads only files shared there."""
-        ...
-
-
-class Announcer(Protocol):
-    async def announce(self, doc: Doc, record: ChangeRecord) -> None: ...
-
-
-class Membership(Protocol):
-    """A person's user groups as the policy's grants name them (Slack: usergroups.users.list)."""
-
-    async def groups_of(self, user_id: str, *, fresh: bool = False) -> frozenset[str]: ...
-
-
 class Workflow:
     def __init__(
         self,
         engine: Engine,
         store: Store,
         policy: Policy,
-        announcer: Announcer | None = None,
-        files: FileSource | None = None,
-        membership: Membership | None = None,
+        surfaces: Surfaces = NO_SURFACES,
         lease: timedelta = ABANDONED_AFTER,
     ) -> None:
         self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lease = lease
         self.engine = engine
-        self.files = files
-        self.membership = membership
         self.store = store
         self.policy = policy
-        self.announcer = announcer
+        self.surfaces = surfaces
         self._applying: set[str] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -349,8 +323,8 @@ class Workflow:
     async def _as_of_now(self, person: Request, record: ChangeRecord) -> Request:
         """`person` judged in the change's own channel, with group membership re-read, not cached."""
         groups = (
-            await self.membership.groups_of(person.user_id, fresh=True)
-            if self.membership is not None
+            await self.surfaces.membership.groups_of(person.user_id, fresh=True)
+            if self.surfaces.membership is not None
             else person.usergroups
         )
         return replace(person, channel_id=record.channel_id, usergroups=groups)
@@ -555,10 +529,10 @@ class Workflow:
 
     async def _numbers_from_file(self, reference: str, channel_id: str | None) -> list[str] | Doc:
         """The numbers in a shared file, or a Doc saying why they cannot be used (nothing is planned)."""
-        if self.files is None:
+        if self.surfaces.files is None:
             return _notice("error", "Files cannot be read here.")
         try:
-            name, content = await self.files.read(reference, channel_id)
+            name, content = await self.surfaces.files.read(reference, channel_id)
         except FileUnavailable as error:
             return _notice("error", f"Cannot read the file: {error}")
         numbers, problems = numbers_in_file(content.decode("utf-8-sig", errors="replace"))
@@ -574,10 +548,10 @@ class Workflow:
         return numbers
 
     async def _announce(self, doc: Doc, record: ChangeRecord) -> None:
-        if self.announcer is None:
+        if self.surfaces.announcer is None:
             return
         try:
-            await self.announcer.announce(doc, record)
+            await self.surfaces.announcer.announce(doc, record)
         except Exception:  # a failed notification must not undo or hide the change
             log.exception("could not announce change %s", record.id)
 

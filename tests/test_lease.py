@@ -18,6 +18,7 @@ from bot.render.doc import Doc
 from bot.sandbox import RunningSandbox
 from bot.settings import AwsSettings
 from bot.store import ChangeRecord, Status, Store, now
+from bot.surfaces import Surfaces
 from bot.voice import VoiceService
 from bot.workflow import Reply, Request, Workflow
 from tests.helpers.polling import GUARD_SECONDS, eventually
@@ -45,8 +46,9 @@ async def replicas(
     announcements = Announcements([])
     async with VoiceService(AwsSettings()) as voice:
         engine = Engine(voice)
-        applier = Workflow(engine, store, SANDBOX, announcements, lease=timedelta(seconds=1))
-        other = Workflow(engine, store, SANDBOX, announcements)
+        surfaces = Surfaces(announcer=announcements)
+        applier = Workflow(engine, store, SANDBOX, surfaces, lease=timedelta(seconds=1))
+        other = Workflow(engine, store, SANDBOX, surfaces)
         yield applier, other, announcements
     await store.close()
 
