@@ -7,28 +7,27 @@ source of truth for a change's state, so several replicas (or a restarted one) a
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot import metrics, reconciliation
+from bot import claims, metrics, reconciliation
 from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
 from bot.engine import Engine, parse_text
+from bot.numbers_file import numbers_from_file
 from bot.ops.registry import CannotUndo
 from bot.policy import Policy, Subject
 from bot.render import views
 from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
-from bot.surfaces import NO_SURFACES, FileUnavailable, Surfaces
+from bot.surfaces import NO_SURFACES, Surfaces
 from bot.undo import inverse_command, undo_caveats
 from commands import ChangeCommand, Command, ReadCommand, UsageError, find
 from commands.audit import HISTORY_EVERYWHERE, History, Undo
-from commands.numbers import NumbersChange, numbers_in_file
+from commands.numbers import NumbersChange
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ class Workflow:
         surfaces: Surfaces = NO_SURFACES,
         lease: timedelta = ABANDONED_AFTER,
     ) -> None:
-        self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.instance = claims.this_process()
         self.lease = lease
         self.engine = engine
         self.store = store
@@ -154,7 +153,7 @@ class Workflow:
         if refused is not None:
             return refused
         if isinstance(command, NumbersChange) and command.file is not None:
-            loaded = await self._numbers_from_file(command.file, request.channel_id)
+            loaded = await numbers_from_file(self.surfaces.files, command.file, request.channel_id)
             if isinstance(loaded, Doc):
                 await self._record(request, Status.INVALID, command=command, error=loaded.title)
                 return Reply(loaded)
@@ -451,7 +450,7 @@ class Workflow:
         """Settle changes whose applier died mid-apply: read the state back, mark APPLIED or UNKNOWN."""
         settled = []
         for record in await self.store.with_status(Status.APPLYING):
-            if not self._abandoned(record):
+            if not claims.abandoned(record.claimed_by, record.updated_at, self.lease):
                 continue
             assert record.plan is not None
             plan = Plan.model_validate(record.plan)
@@ -479,19 +478,6 @@ class Workflow:
         return settled
 
     # Helpers -------------------------------------------------------------------------------
-
-    def _abandoned(self, record: ChangeRecord) -> bool:
-        """Its applier is gone: this process's predecessor on this host, or silent past the lease."""
-        host, _, rest = (record.claimed_by or "").partition(":")
-        pid = rest.split(":")[0]
-        if host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid():
-            try:
-                os.kill(int(pid), 0)
-            except ProcessLookupError:
-                return True
-            except PermissionError:
-                return False
-        return record.updated_at <= now() - self.lease
 
     async def _record(
         self,
@@ -526,26 +512,6 @@ class Workflow:
             incident=command.incident if isinstance(command, ChangeCommand) else None,
             **fields,
         )
-
-    async def _numbers_from_file(self, reference: str, channel_id: str | None) -> list[str] | Doc:
-        """The numbers in a shared file, or a Doc saying why they cannot be used (nothing is planned)."""
-        if self.surfaces.files is None:
-            return _notice("error", "Files cannot be read here.")
-        try:
-            name, content = await self.surfaces.files.read(reference, channel_id)
-        except FileUnavailable as error:
-            return _notice("error", f"Cannot read the file: {error}")
-        numbers, problems = numbers_in_file(content.decode("utf-8-sig", errors="replace"))
-        if problems:
-            shown = "; ".join(problems[:20]) + (
-                f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
-            )
-            return _notice(
-                "error", f"{name} has {len(problems)} problem(s), so nothing was planned: {shown}."
-            )
-        if not numbers:
-            return _notice("error", f"{name} holds no phone numbers.")
-        return numbers
 
     async def _announce(self, doc: Doc, record: ChangeRecord) -> None:
         if self.surfaces.announcer is None:
