@@ -134,7 +134,7 @@ class Workflow:
         if record is None or record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
             return Reply(_notice("warning", f"No applied change has the ID {command.change_id}."))
         name = str((record.command or {}).get("words", ""))
-        outcome = Outcome.model_validate(record.result)
+        outcome = record.result
         try:
             text = inverse_command(name, outcome) + command.passed_on()
         except CannotUndo as reason:
@@ -240,7 +240,8 @@ class Workflow:
         if elsewhere is not None:
             return Reply(_notice("warning", elsewhere))
         command = _stored_command(record)
-        also = Plan.model_validate(record.plan).also_requires
+        assert record.plan is not None
+        also = record.plan.also_requires
         requester = await self._requester(record)
         verdict = judge(self.policy, requester.subject(), command, also)
         if not verdict.allowed or (verdict.needs_approval and not record.needs_approval):
@@ -339,7 +340,7 @@ class Workflow:
 
     async def _apply(self, record: ChangeRecord, actor: Request, progress: ProgressFactory | None) -> Reply:
         assert record.plan is not None
-        previewed = Plan.model_validate(record.plan)
+        previewed = record.plan
         command = _stored_command(record)
         current = await self.engine.plan(command, record.command_text)
         if current.plan is None or _differs(previewed, current.plan):
@@ -399,7 +400,7 @@ class Workflow:
         """Record the applier's outcome. If a replica took the claim for abandoned and marked it
         UNKNOWN meanwhile, the applier knows better: its outcome replaces UNKNOWN, with a note."""
         fields: dict[str, object] = {
-            "result": outcome.model_dump(mode="json"),
+            "result": outcome,
             "after": [change.after for change in plan.changes] or None,
             "error": outcome.error.message if outcome.error else None,
         }
@@ -453,7 +454,7 @@ class Workflow:
             if not claims.abandoned(record.claimed_by, record.updated_at, self.lease):
                 continue
             assert record.plan is not None
-            plan = Plan.model_validate(record.plan)
+            plan = record.plan
             try:
                 applied = await reconciliation.in_effect(plan, self.engine.voice, record.created_at)
             except Exception as error:  # an unreachable AWS leaves it for the next start
@@ -506,7 +507,7 @@ class Workflow:
             target_kind=target.kind if target else None,
             target_id=target.id if target else None,
             target_name=target.name if target else None,
-            plan=plan.model_dump(mode="json") if plan else None,
+            plan=plan,
             before=plan.before if plan else None,
             reason=command.reason if isinstance(command, ChangeCommand) else None,
             incident=command.incident if isinstance(command, ChangeCommand) else None,
