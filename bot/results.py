@@ -123,18 +123,6 @@ class HelpView(BaseModel):
         return []
 
 
-ReadResult = (
-    ConnectorList
-    | ConnectorDetail
-    | GroupList
-    | GroupDetail
-    | NumberList
-    | OriginationView
-    | ProxyView
-    | HelpView
-)
-
-
 # Changes -----------------------------------------------------------------------------------
 
 

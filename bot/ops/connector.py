@@ -17,7 +17,7 @@ from bot.ops.common import (
 )
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, Creates, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Part, Table
-from bot.results import ApiCall, ConnectorDetail, ConnectorList, FieldChange, Outcome, Plan, ReadResult
+from bot.results import ApiCall, ConnectorDetail, ConnectorList, FieldChange, Outcome, Plan
 from bot.voice import VoiceService
 from commands.connector import ConnectorCreate, ConnectorDelete, ConnectorShow
 from commands.connector import ConnectorList as ConnectorListCommand
@@ -27,7 +27,7 @@ from voice_domain.shapes import Origination, VoiceConnector
 # Reads -------------------------------------------------------------------------------------
 
 
-async def read_list(command: ConnectorListCommand, voice: VoiceService) -> ReadResult:
+async def read_list(command: ConnectorListCommand, voice: VoiceService) -> ConnectorList:
     regions = [command.region] if command.region else None
     across = await voice.list_reachable(voice.list_connectors, regions)
     return ConnectorList(by_region=across.found, warnings=across.warnings())
@@ -52,7 +52,7 @@ def _encryption(connector: VoiceConnector) -> str:
     return "required" if connector.require_encryption else "off"
 
 
-async def read_show(command: ConnectorShow, voice: VoiceService) -> ReadResult:
+async def read_show(command: ConnectorShow, voice: VoiceService) -> ConnectorDetail:
     target = await voice.locate(Reference("connector", command.connector), partial_ok=True)
     current_origination, current_proxy, numbers = await asyncio.gather(
         voice.get_origination(target.region, target.id),

@@ -18,7 +18,6 @@ from bot.results import (
     NumberMove,
     Outcome,
     Plan,
-    ReadResult,
 )
 from bot.voice import VoiceService
 from commands.group import GroupCreate, GroupDelete, GroupShow
@@ -33,7 +32,7 @@ CREATED_SKEW = timedelta(seconds=30)
 # Reads -------------------------------------------------------------------------------------
 
 
-async def read_list(command: GroupListCommand, voice: VoiceService) -> ReadResult:
+async def read_list(command: GroupListCommand, voice: VoiceService) -> GroupList:
     regions = [command.region] if command.region else None
     across = await voice.list_reachable(voice.list_groups, regions)
     return GroupList(by_region=across.found, warnings=across.warnings())
@@ -58,7 +57,7 @@ def view_list(result: GroupList) -> Doc:
     )
 
 
-async def read_show(command: GroupShow, voice: VoiceService) -> ReadResult:
+async def read_show(command: GroupShow, voice: VoiceService) -> GroupDetail:
     target = await voice.locate(Reference("group", command.group), partial_ok=True)
     connectors, listed = await asyncio.gather(
         voice.list_reachable(voice.list_connectors),

@@ -3,12 +3,12 @@
 from bot.ops.registry import READS, ReadOps
 from bot.render import views
 from bot.render.doc import Doc
-from bot.results import HelpView, ReadResult
+from bot.results import HelpView
 from bot.voice import VoiceService
 from commands.help import Help
 
 
-async def read_help(command: Help, voice: VoiceService) -> ReadResult:
+async def read_help(command: Help, voice: VoiceService) -> HelpView:
     return HelpView(topic=command.topic)
 
 

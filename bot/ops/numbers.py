@@ -5,7 +5,7 @@ from typing import Any
 from bot.ops.common import NothingToDo, describe, new_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Table
-from bot.results import ApiCall, NumberList, NumberMove, Outcome, Plan, ReadResult
+from bot.results import ApiCall, NumberList, NumberMove, Outcome, Plan
 from bot.voice import VoiceService
 from commands.numbers import NumbersAssociate, NumbersDisassociate, NumbersList
 from voice_domain.located import Located, Reference
@@ -18,7 +18,7 @@ _ALREADY_HERE = "already associated with this group"
 # Reads -------------------------------------------------------------------------------------
 
 
-async def read_list(command: NumbersList, voice: VoiceService) -> ReadResult:
+async def read_list(command: NumbersList, voice: VoiceService) -> NumberList:
     warnings: list[str] = []
     if command.group is not None:
         target = await voice.locate(Reference("group", command.group), partial_ok=True)

@@ -5,7 +5,7 @@ import shlex
 from bot.ops.common import NothingToDo, describe, settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part, Table
-from bot.results import ApiCall, FieldChange, OriginationView, Outcome, Plan, ReadResult
+from bot.results import ApiCall, FieldChange, OriginationView, Outcome, Plan
 from bot.voice import VoiceService
 from commands.origination import (
     OriginationClear,
@@ -21,7 +21,7 @@ from voice_domain.shapes import Origination
 # Reads -------------------------------------------------------------------------------------
 
 
-async def read_show(command: OriginationShow, voice: VoiceService) -> ReadResult:
+async def read_show(command: OriginationShow, voice: VoiceService) -> OriginationView:
     target = await voice.locate(Reference("connector", command.connector), partial_ok=True)
     return OriginationView(target=target, origination=await voice.get_origination(target.region, target.id))
 

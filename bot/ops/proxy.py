@@ -5,7 +5,7 @@ from typing import Any
 from bot.ops.common import NothingToDo, describe, settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Notice, Paragraph, Part
-from bot.results import ApiCall, FieldChange, Outcome, Plan, ProxyView, ReadResult
+from bot.results import ApiCall, FieldChange, Outcome, Plan, ProxyView
 from bot.voice import VoiceService
 from commands.proxy import ProxyClear, ProxySet, ProxyShow
 from voice_domain.located import Located, Reference
@@ -16,7 +16,7 @@ _FIELDS = ("session expiry", "countries", "fallback number", "proxy")
 # Reads -------------------------------------------------------------------------------------
 
 
-async def read_show(command: ProxyShow, voice: VoiceService) -> ReadResult:
+async def read_show(command: ProxyShow, voice: VoiceService) -> ProxyView:
     target = await voice.locate(Reference("connector", command.connector), partial_ok=True)
     proxy = await voice.get_proxy(target.region, target.id)
     return ProxyView(target=target, proxy=proxy, notice=command.notice)

@@ -10,10 +10,10 @@ forgetting one read-back silently turned every crash recovery of that command in
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.render.doc import Doc
-from bot.results import ApiCall, Outcome, Plan, ReadResult
+from bot.results import ApiCall, Outcome, Plan
 from bot.voice import VoiceService
 from commands import COMMANDS, ChangeCommand, Command
 from commands.audit import History, Undo
@@ -49,9 +49,17 @@ class ChangeOps:
     caveats: Callable[[Outcome], list[str]] = field(default=lambda _outcome: [])
 
 
+class Answer(Protocol):
+    """What a read produces: any model its view takes, with the warnings of regions that did not
+    answer (shown above the view). A new resource's answer lives in its ops module."""
+
+    @property
+    def warnings(self) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class ReadOps:
-    read: Callable[[Any, VoiceService], Awaitable[ReadResult]]
+    read: Callable[[Any, VoiceService], Awaitable[Answer]]
     view: Callable[[Any], Doc]
 
 
