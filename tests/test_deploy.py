@@ -92,7 +92,7 @@ def operations_called() -> dict[str, set[str]]:
         for node in ast.walk(syntax(path)):
             named: ast.expr | None = None
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "ApiCall":
-                # A plan's request: ApiCall(operation="…", …) is sent as it stands by changes.apply_plan.
+                # A plan's request: ApiCall(operation="…", …) is sent as it stands by applying.apply_plan.
                 named = next((kw.value for kw in node.keywords if kw.arg == "operation"), None)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 position = OPERATION_ARGUMENT.get(node.func.attr)
