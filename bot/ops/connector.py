@@ -5,6 +5,8 @@ import shlex
 from datetime import datetime
 from typing import Any
 
+from pydantic import field_serializer
+
 from bot.ops import group as groups
 from bot.ops import origination, proxy
 from bot.ops.common import (
@@ -22,7 +24,34 @@ from bot.voice import VoiceService
 from commands.connector import ConnectorCreate, ConnectorDelete, ConnectorShow
 from commands.connector import ConnectorList as ConnectorListCommand
 from voice_domain.located import Located, Reference
-from voice_domain.shapes import Origination, VoiceConnector
+from voice_domain.shapes import AwsShape, Origination, Proxy, VoiceConnector
+
+
+class GroupMembership(AwsShape):
+    voice_connector_group_id: str
+    name: str
+    region: str
+
+
+class ConnectorDeleted(AwsShape):
+    """A connector delete's `before`: what goes with the connector, for the history and undo's caveats.
+
+    Recorded as plans always have: the connector without unset members, settings never made as null.
+    """
+
+    voice_connector: VoiceConnector
+    region: str
+    groups: list[GroupMembership]
+    origination: Origination | None
+    proxy: Proxy | None
+
+    @field_serializer("voice_connector", "origination", "proxy")
+    def _without_unset_members(self, shape: AwsShape | None) -> dict[str, object] | None:
+        return shape.to_api() if shape is not None else None
+
+    def recorded(self) -> dict[str, object]:
+        return self.model_dump(mode="json", by_alias=True)
+
 
 # Reads -------------------------------------------------------------------------------------
 
@@ -169,16 +198,20 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
         for _, group in memberships
         if len(group.voice_connector_items) == 1
     ]
-    before = {
-        "VoiceConnector": target.resource.to_api(),
-        "Region": target.region,
-        "Groups": [
-            {"VoiceConnectorGroupId": group.voice_connector_group_id, "Name": group.name, "Region": region}
+    connector = target.resource
+    assert isinstance(connector, VoiceConnector)
+    before = ConnectorDeleted(
+        voice_connector=connector,
+        region=target.region,
+        groups=[
+            GroupMembership(
+                voice_connector_group_id=group.voice_connector_group_id, name=group.name, region=region
+            )
             for region, group in memberships
         ],
-        "Origination": current_origination.to_api() if current_origination else None,
-        "Proxy": current_proxy.to_api() if current_proxy else None,
-    }
+        origination=current_origination,
+        proxy=current_proxy,
+    ).recorded()
     return new_plan(
         f"Delete voice connector {describe(target)}",
         calls,
@@ -227,28 +260,26 @@ def recreate(outcome: Outcome) -> str:
     """`connector create` with the deleted connector's name, region and encryption."""
     if outcome.status != "applied":
         raise no_single_state("connector delete", outcome)
-    before = outcome.plan.before or {}
-    connector = VoiceConnector.model_validate(before["VoiceConnector"])
-    text = f"connector create {shlex.quote(connector.name)} --region {before['Region']}"
+    deleted = ConnectorDeleted.model_validate(outcome.plan.before)
+    connector = deleted.voice_connector
+    text = f"connector create {shlex.quote(connector.name)} --region {deleted.region}"
     return text + ("" if connector.require_encryption is not False else " --no-encryption")
 
 
 def recreate_caveats(outcome: Outcome) -> list[str]:
     """A deleted connector never comes back as it was; say what differs before anyone confirms."""
-    before = outcome.plan.before or {}
+    deleted = ConnectorDeleted.model_validate(outcome.plan.before)
     caveats = [
         "A deleted connector cannot come back as it was: undoing creates a new one with a new ID and a "
         "new outbound host name, which the SBCs must be given."
     ]
     lost = []
-    if before.get("Origination"):
-        routes = Origination.model_validate(before["Origination"]).routes
+    if deleted.origination is not None:
+        routes = deleted.origination.routes
         lost.append(f"origination routes ({'; '.join(route.describe() for route in routes) or 'none'})")
-    if before.get("Proxy"):
+    if deleted.proxy is not None:
         lost.append("proxy settings")
-    lost += [
-        f"membership of group {g['Name']} ({g['VoiceConnectorGroupId']})" for g in before.get("Groups") or []
-    ]
+    lost += [f"membership of group {g.name} ({g.voice_connector_group_id})" for g in deleted.groups]
     if lost:
         caveats.append(f"It does not restore the old connector's {', '.join(lost)}: set them on the new one.")
     return caveats

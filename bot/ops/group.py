@@ -23,11 +23,20 @@ from bot.voice import VoiceService
 from commands.group import GroupCreate, GroupDelete, GroupShow
 from commands.group import GroupList as GroupListCommand
 from voice_domain.located import Located, Reference
-from voice_domain.shapes import VoiceConnectorGroup
+from voice_domain.shapes import AwsShape, VoiceConnectorGroup
 
 NEW_GROUP_ID = "(the new group's ID)"
 CREATED_SKEW = timedelta(seconds=30)
 """How much earlier than the change's start a create may be timestamped (clock skew) and still be it."""
+
+
+class GroupDeleted(AwsShape):
+    """A group delete's `before`: the group, its region and its numbers, so undo can recreate it."""
+
+    voice_connector_group: VoiceConnectorGroup
+    region: str
+    e164_phone_numbers: list[str]
+
 
 # Reads -------------------------------------------------------------------------------------
 
@@ -226,7 +235,9 @@ async def plan_delete(command: GroupDelete, voice: VoiceService, located: list[L
             NumberMove(number=number, current=f"VoiceConnectorGroupId {target.id}") for number in on_group
         ],
         warnings=warnings,
-        before={"VoiceConnectorGroup": group.to_api(), "Region": target.region, "E164PhoneNumbers": on_group},
+        before=GroupDeleted(
+            voice_connector_group=group, region=target.region, e164_phone_numbers=on_group
+        ).to_api(),
         also_requires=["numbers.disassociate"] if on_group else [],
     )
 
@@ -277,12 +288,12 @@ def recreate(outcome: Outcome) -> str:
     """`group create` with the deleted group's name, region, members and numbers."""
     if outcome.status != "applied":
         raise no_single_state("group delete", outcome)
-    before = outcome.plan.before or {}
-    group = VoiceConnectorGroup.model_validate(before["VoiceConnectorGroup"])
-    words = ["group", "create", shlex.quote(group.name), "--region", str(before["Region"])]
+    deleted = GroupDeleted.model_validate(outcome.plan.before)
+    group = deleted.voice_connector_group
+    words = ["group", "create", shlex.quote(group.name), "--region", deleted.region]
     for item in group.voice_connector_items:
         words += ["--member", f"{item.voice_connector_id}:{item.priority or 1}"]
-    for number in before.get("E164PhoneNumbers") or []:
+    for number in deleted.e164_phone_numbers:
         words += ["--number", number]
     return " ".join(words)
 
