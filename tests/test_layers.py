@@ -103,3 +103,14 @@ def test_the_entry_point_loads_no_heavy_dependency_until_a_subcommand_runs() -> 
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert loaded.stdout.split() == []
+
+
+def test_the_console_loads_neither_slack_nor_the_emulator() -> None:
+    """`switchboard console` against AWS or an endpoint: no Slack SDK, no sandbox server."""
+    probe = (
+        "import sys, bot.console, bot.runtime; "
+        "print(' '.join(m for m in sys.modules if m.startswith(('slack_', 'bot.slack', 'bot.sandbox.'))))"
+    )
+    command = [sys.executable, "-c", probe]
+    loaded = subprocess.run(command, capture_output=True, text=True, check=True, cwd=ROOT)
+    assert loaded.stdout.split() == []
