@@ -27,7 +27,7 @@ test-deploy: $(STAMP)  ## the `deploy` tests: the image's install steps (reaches
 	$(BIN)/pytest -q -m deploy
 
 # Subprocesses (`switchboard serve`, `console`, `sandbox`) are measured too: [tool.coverage.run] patch.
-cov: $(STAMP)  ## the offline suite under coverage; prints line coverage of bot/ and commands/
+cov: $(STAMP)  ## the offline suite under coverage; prints line coverage of bot/, commands/ and voice_domain/
 	rm -f .coverage .coverage.*
 	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage run -m pytest -q $(OFFLINE)
 	COVERAGE_FILE=$(CURDIR)/.coverage $(BIN)/coverage combine --quiet

@@ -1,16 +1,16 @@
-"""`switchboard console | sandbox | serve | policy check`: the command-line entry point."""
+"""`switchboard console | sandbox | serve | policy check`: the command-line entry point.
+
+Only what parsing the arguments needs is imported up front; each subcommand imports its own
+modules when it runs, so `--help` is instant and the console never loads Slack or the emulator.
+"""
 
 import argparse
 import asyncio
 import logging
 import sys
 
-from pydantic import ValidationError
-
 from bot import policy_check
-from bot.policy import PolicyError
 from bot.sandbox import cli as sandbox_cli
-from bot.settings import ConfigurationError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,6 +39,11 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    from pydantic import ValidationError
+
+    from bot.policy import PolicyError
+    from bot.settings import ConfigurationError
+
     try:
         if args.command == "console":
             return asyncio.run(_console(args))
@@ -63,10 +68,11 @@ def main(argv: list[str] | None = None) -> int:
 async def _console(args: argparse.Namespace) -> int:
     from bot.console import Console, LocalFiles, interactive, prompt_confirm
     from bot.runtime import open_runtime
+    from bot.surfaces import Surfaces
 
-    async with open_runtime(force_sandbox=args.sandbox) as runtime:
+    local = Surfaces(files=LocalFiles())
+    async with open_runtime(force_sandbox=args.sandbox, surfaces=lambda _policy: local) as runtime:
         confirm = (lambda _question: True) if args.yes else prompt_confirm
-        runtime.workflow.files = LocalFiles()
         for settled in await runtime.workflow.reconcile():
             print(settled.title)
         console = Console(runtime.workflow, user_id=args.user, confirm=confirm)
@@ -81,7 +87,7 @@ async def _console(args: argparse.Namespace) -> int:
 
 
 async def _serve(args: argparse.Namespace) -> int:
-    from bot.serve import serve
+    from bot.slack.serve import serve
 
     return await serve(host=args.host, port=args.port, socket_mode=args.socket_mode, sandbox=args.sandbox)
 

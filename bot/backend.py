@@ -11,7 +11,6 @@ from pathlib import Path
 
 from aiobotocore.session import get_session
 
-from bot.sandbox import SandboxConfig, start_sandbox
 from bot.settings import AwsSettings, ConfigurationError
 from bot.voice import VoiceService
 
@@ -47,6 +46,9 @@ async def open_backend(
         async with VoiceService(settings, session=session) as voice:
             yield Backend(voice, f"Chime SDK Voice at {where}", sandboxed=False)
         return
+    # Imported here, not at the top: production never pays for loading the emulator.
+    from bot.sandbox import SandboxConfig, start_sandbox
+
     state_file.parent.mkdir(parents=True, exist_ok=True)
     async with await start_sandbox(SandboxConfig(state_file=state_file)) as sandbox:
         session.set_credentials("sandbox", "sandbox")

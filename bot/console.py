@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from bot.changes import Progress
+from bot.applying import Progress
 from bot.render.doc import Doc
 from bot.render.terminal import to_text
 from bot.results import Plan
 from bot.store import ChangeRecord
-from bot.workflow import FileUnavailable, Request, Workflow
+from bot.surfaces import FileUnavailable
+from bot.workflow import Request, Workflow
 
 Confirm = Callable[[str], bool]
 

@@ -6,10 +6,11 @@ does lives here once.
 
 from dataclasses import dataclass
 
+from bot.applying import Progress, apply_plan
 from bot.aws_errors import VoiceError
-from bot.changes import Progress, apply_plan
-from bot.plans import NothingToDo, Unplannable, make_plan
-from bot.reads import run_read
+from bot.ops.common import NothingToDo, Unplannable
+from bot.planning import make_plan
+from bot.reading import read
 from bot.render import views
 from bot.render.doc import Doc, Notice
 from bot.results import ErrorInfo, Outcome, Plan
@@ -46,7 +47,7 @@ class Engine:
 
     async def read(self, command: Command) -> Doc:
         try:
-            return views.read_view(await run_read(command, self.voice))
+            return await read(command, self.voice)
         except VoiceError as error:
             return views.error_view(ErrorInfo.of(error), f"Could not run /voice {command.command_name()}")
 

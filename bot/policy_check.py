@@ -8,8 +8,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.policy import PERMISSIONS, PolicyError, Subject, load_policy
-
 ALLOWED, DENIED, BAD = 0, 1, 2
 
 
@@ -29,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the decision and the reason; the exit code is the decision."""
+    from bot.policy import PERMISSIONS, PolicyError, Subject, load_policy
+
     try:
         policy = load_policy(args.file)
     except PolicyError as error:

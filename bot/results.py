@@ -5,7 +5,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from bot.aws_errors import VoiceError
-from bot.models import (
+from voice_domain.located import Located
+from voice_domain.shapes import (
     Origination,
     PhoneNumber,
     PhoneNumberError,
@@ -13,7 +14,6 @@ from bot.models import (
     VoiceConnector,
     VoiceConnectorGroup,
 )
-from bot.voice import Located
 
 
 class ErrorInfo(BaseModel):
@@ -98,6 +98,10 @@ class OriginationView(BaseModel):
     target: Located
     origination: Origination | None
 
+    @property
+    def warnings(self) -> list[str]:
+        return self.target.warnings
+
 
 class ProxyView(BaseModel):
     kind: Literal["proxy"] = "proxy"
@@ -105,22 +109,18 @@ class ProxyView(BaseModel):
     proxy: Proxy | None
     notice: str | None = None
 
+    @property
+    def warnings(self) -> list[str]:
+        return self.target.warnings
+
 
 class HelpView(BaseModel):
     kind: Literal["help"] = "help"
     topic: list[str] = Field(default_factory=list)
 
-
-ReadResult = (
-    ConnectorList
-    | ConnectorDetail
-    | GroupList
-    | GroupDetail
-    | NumberList
-    | OriginationView
-    | ProxyView
-    | HelpView
-)
+    @property
+    def warnings(self) -> list[str]:
+        return []
 
 
 # Changes -----------------------------------------------------------------------------------

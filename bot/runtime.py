@@ -1,6 +1,6 @@
 """Assembling the pieces every surface shares: backend, store, policy, engine, workflow."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +10,8 @@ from bot.engine import Engine
 from bot.policy import READ_ONLY, SANDBOX, Policy, load_policy
 from bot.settings import AwsSettings, CoreSettings
 from bot.store import Store
-from bot.workflow import Announcer, Workflow
+from bot.surfaces import NO_SURFACES, Surfaces
+from bot.workflow import Workflow
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,10 @@ async def open_runtime(
     core: CoreSettings | None = None,
     force_sandbox: bool = False,
     sandbox_fallback: bool = True,
-    announcer: Announcer | None = None,
+    surfaces: Callable[[Policy], Surfaces] = lambda _policy: NO_SURFACES,
 ) -> AsyncIterator[Runtime]:
+    """`surfaces` lends the workflow a surface's announcer, files and user groups, given the policy
+    in force (Slack resolves the user groups its grants name)."""
     core = core or CoreSettings()
     configured = load_policy(core.policy_file) if core.policy_file else None  # a bad file stops start-up now
     store = Store(core.database_url)
@@ -72,7 +75,7 @@ async def open_runtime(
         )
         async with backend_context as backend:
             policy = configured or (SANDBOX if backend.sandboxed else READ_ONLY)
-            workflow = Workflow(Engine(backend.voice), store, policy, announcer)
+            workflow = Workflow(Engine(backend.voice), store, policy, surfaces(policy))
             yield Runtime(backend, store, policy, workflow)
     finally:
         await store.close()

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from commands.types import REGIONS
+from voice_domain.values import REGIONS
 
 
 class AwsSettings(BaseSettings):

@@ -11,8 +11,9 @@ import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, ParamSpec, TypeVar, overload
+from typing import Any, Generic, ParamSpec, TypeVar, overload
 
+from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Connection,
@@ -31,6 +32,9 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError, Statemen
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.types import TypeDecorator
+
+from bot.results import Outcome, Plan
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -62,6 +66,39 @@ class Base(DeclarativeBase):
     pass
 
 
+class _StatusText(TypeDecorator[Status]):
+    """A Status in Python, its text in the database (VARCHAR(16), as the schema always had)."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def process_bind_param(self, value: Status | None, dialect: Any) -> str | None:
+        return None if value is None else Status(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> Status | None:
+        return None if value is None else Status(value)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _ModelJSON(TypeDecorator[M], Generic[M]):
+    """A pydantic model in Python, its JSON in the database (exactly `model_dump(mode="json")`)."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self, model: type[M]) -> None:
+        super().__init__()
+        self.model = model
+
+    def process_bind_param(self, value: M | None, dialect: Any) -> dict[str, Any] | None:
+        return None if value is None else value.model_dump(mode="json")
+
+    def process_result_value(self, value: dict[str, Any] | None, dialect: Any) -> M | None:
+        return None if value is None else self.model.model_validate(value)
+
+
 class ChangeRecord(Base):
     __tablename__ = "switchboard_changes"
 
@@ -69,7 +106,7 @@ class ChangeRecord(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[Status] = mapped_column(_StatusText(), index=True)
     requested_by: Mapped[str] = mapped_column(String(64))
     surface: Mapped[str] = mapped_column(String(16))
     channel_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -80,10 +117,10 @@ class ChangeRecord(Base):
     target_kind: Mapped[str | None] = mapped_column(String(16))
     target_id: Mapped[str | None] = mapped_column(String(128), index=True)
     target_name: Mapped[str | None] = mapped_column(String(256), index=True)
-    plan: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plan: Mapped[Plan | None] = mapped_column(_ModelJSON(Plan))
     before: Mapped[Any] = mapped_column(JSON, nullable=True)
     after: Mapped[Any] = mapped_column(JSON, nullable=True)
-    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[Outcome | None] = mapped_column(_ModelJSON(Outcome))
     error: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str | None] = mapped_column(Text)
     incident: Mapped[str | None] = mapped_column(String(64))

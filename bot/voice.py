@@ -21,20 +21,19 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, Field
 
 from bot import metrics
 from bot.aws_errors import THROTTLED, VoiceError, explain
-from bot.models import (
+from bot.settings import AwsSettings
+from bot.throttle import ThrottleGate
+from voice_domain.located import Located, Reference
+from voice_domain.shapes import (
     Origination,
     PhoneNumber,
     Proxy,
     VoiceConnector,
     VoiceConnectorGroup,
 )
-from bot.settings import AwsSettings
-from bot.throttle import ThrottleGate
-from commands import Reference
 
 log = logging.getLogger(__name__)
 
@@ -49,18 +48,6 @@ _READ_VERBS = ("Get", "List", "Search", "Validate")
 def mutates(operation: str) -> bool:
     """Whether an operation can change anything, so whether "it may have been applied" means anything."""
     return not operation.startswith(_READ_VERBS)
-
-
-class Located(BaseModel):
-    """A connector or group and the region it lives in: every later call goes to that region."""
-
-    kind: Literal["connector", "group"]
-    id: str
-    name: str
-    region: str
-    resource: VoiceConnector | VoiceConnectorGroup
-    # Why this may not be the only resource of that name: regions that did not answer the lookup.
-    warnings: list[str] = Field(default_factory=list)
 
 
 T = TypeVar("T")

@@ -7,27 +7,27 @@ source of truth for a change's state, so several replicas (or a restarted one) a
 import asyncio
 import contextlib
 import logging
-import os
-import socket
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Protocol
 
-from bot import metrics, verify
+from bot import claims, metrics, reconciliation
+from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
-from bot.changes import Progress
 from bot.engine import Engine, parse_text
+from bot.numbers_file import numbers_from_file
+from bot.ops.registry import CannotUndo
 from bot.policy import Policy, Subject
 from bot.render import views
 from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
-from bot.undo import CannotUndo, inverse_command, undo_caveats
+from bot.surfaces import NO_SURFACES, Surfaces
+from bot.undo import inverse_command, undo_caveats
 from commands import ChangeCommand, Command, ReadCommand, UsageError, find
 from commands.audit import HISTORY_EVERYWHERE, History, Undo
-from commands.numbers import NumbersChange, numbers_in_file
+from commands.numbers import NumbersChange
 
 log = logging.getLogger(__name__)
 
@@ -69,47 +69,21 @@ ProgressFactory = Callable[[ChangeRecord, Plan], Progress]
 """Makes the progress reporter for one change being applied in several requests."""
 
 
-class FileUnavailable(Exception):
-    """A referenced file cannot be read; the message says why, for the person who named it."""
-
-
-class FileSource(Protocol):
-    """Where `--file` points: Slack's files on Slack, the local disk in the console."""
-
-    async def read(self, reference: str, channel_id: str | None = None) -> tuple[str, bytes]:
-        """`channel_id`: where the command was typed; Slack reads only files shared there."""
-        ...
-
-
-class Announcer(Protocol):
-    async def announce(self, doc: Doc, record: ChangeRecord) -> None: ...
-
-
-class Membership(Protocol):
-    """A person's user groups as the policy's grants name them (Slack: usergroups.users.list)."""
-
-    async def groups_of(self, user_id: str, *, fresh: bool = False) -> frozenset[str]: ...
-
-
 class Workflow:
     def __init__(
         self,
         engine: Engine,
         store: Store,
         policy: Policy,
-        announcer: Announcer | None = None,
-        files: FileSource | None = None,
-        membership: Membership | None = None,
+        surfaces: Surfaces = NO_SURFACES,
         lease: timedelta = ABANDONED_AFTER,
     ) -> None:
-        self.instance = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.instance = claims.this_process()
         self.lease = lease
         self.engine = engine
-        self.files = files
-        self.membership = membership
         self.store = store
         self.policy = policy
-        self.announcer = announcer
+        self.surfaces = surfaces
         self._applying: set[str] = set()
         self._idle = asyncio.Event()
         self._idle.set()
@@ -160,7 +134,7 @@ class Workflow:
         if record is None or record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
             return Reply(_notice("warning", f"No applied change has the ID {command.change_id}."))
         name = str((record.command or {}).get("words", ""))
-        outcome = Outcome.model_validate(record.result)
+        outcome = record.result
         try:
             text = inverse_command(name, outcome) + command.passed_on()
         except CannotUndo as reason:
@@ -179,7 +153,7 @@ class Workflow:
         if refused is not None:
             return refused
         if isinstance(command, NumbersChange) and command.file is not None:
-            loaded = await self._numbers_from_file(command.file, request.channel_id)
+            loaded = await numbers_from_file(self.surfaces.files, command.file, request.channel_id)
             if isinstance(loaded, Doc):
                 await self._record(request, Status.INVALID, command=command, error=loaded.title)
                 return Reply(loaded)
@@ -266,7 +240,8 @@ class Workflow:
         if elsewhere is not None:
             return Reply(_notice("warning", elsewhere))
         command = _stored_command(record)
-        also = Plan.model_validate(record.plan).also_requires
+        assert record.plan is not None
+        also = record.plan.also_requires
         requester = await self._requester(record)
         verdict = judge(self.policy, requester.subject(), command, also)
         if not verdict.allowed or (verdict.needs_approval and not record.needs_approval):
@@ -348,8 +323,8 @@ class Workflow:
     async def _as_of_now(self, person: Request, record: ChangeRecord) -> Request:
         """`person` judged in the change's own channel, with group membership re-read, not cached."""
         groups = (
-            await self.membership.groups_of(person.user_id, fresh=True)
-            if self.membership is not None
+            await self.surfaces.membership.groups_of(person.user_id, fresh=True)
+            if self.surfaces.membership is not None
             else person.usergroups
         )
         return replace(person, channel_id=record.channel_id, usergroups=groups)
@@ -365,7 +340,7 @@ class Workflow:
 
     async def _apply(self, record: ChangeRecord, actor: Request, progress: ProgressFactory | None) -> Reply:
         assert record.plan is not None
-        previewed = Plan.model_validate(record.plan)
+        previewed = record.plan
         command = _stored_command(record)
         current = await self.engine.plan(command, record.command_text)
         if current.plan is None or _differs(previewed, current.plan):
@@ -425,7 +400,7 @@ class Workflow:
         """Record the applier's outcome. If a replica took the claim for abandoned and marked it
         UNKNOWN meanwhile, the applier knows better: its outcome replaces UNKNOWN, with a note."""
         fields: dict[str, object] = {
-            "result": outcome.model_dump(mode="json"),
+            "result": outcome,
             "after": [change.after for change in plan.changes] or None,
             "error": outcome.error.message if outcome.error else None,
         }
@@ -476,12 +451,12 @@ class Workflow:
         """Settle changes whose applier died mid-apply: read the state back, mark APPLIED or UNKNOWN."""
         settled = []
         for record in await self.store.with_status(Status.APPLYING):
-            if not self._abandoned(record):
+            if not claims.abandoned(record.claimed_by, record.updated_at, self.lease):
                 continue
             assert record.plan is not None
-            plan = Plan.model_validate(record.plan)
+            plan = record.plan
             try:
-                applied = await verify.in_effect(plan, self.engine.voice, record.created_at)
+                applied = await reconciliation.in_effect(plan, self.engine.voice, record.created_at)
             except Exception as error:  # an unreachable AWS leaves it for the next start
                 log.warning("could not reconcile change %s: %s", record.id, error)
                 continue
@@ -504,19 +479,6 @@ class Workflow:
         return settled
 
     # Helpers -------------------------------------------------------------------------------
-
-    def _abandoned(self, record: ChangeRecord) -> bool:
-        """Its applier is gone: this process's predecessor on this host, or silent past the lease."""
-        host, _, rest = (record.claimed_by or "").partition(":")
-        pid = rest.split(":")[0]
-        if host == socket.gethostname() and pid.isdigit() and int(pid) != os.getpid():
-            try:
-                os.kill(int(pid), 0)
-            except ProcessLookupError:
-                return True
-            except PermissionError:
-                return False
-        return record.updated_at <= now() - self.lease
 
     async def _record(
         self,
@@ -545,38 +507,18 @@ class Workflow:
             target_kind=target.kind if target else None,
             target_id=target.id if target else None,
             target_name=target.name if target else None,
-            plan=plan.model_dump(mode="json") if plan else None,
+            plan=plan,
             before=plan.before if plan else None,
             reason=command.reason if isinstance(command, ChangeCommand) else None,
             incident=command.incident if isinstance(command, ChangeCommand) else None,
             **fields,
         )
 
-    async def _numbers_from_file(self, reference: str, channel_id: str | None) -> list[str] | Doc:
-        """The numbers in a shared file, or a Doc saying why they cannot be used (nothing is planned)."""
-        if self.files is None:
-            return _notice("error", "Files cannot be read here.")
-        try:
-            name, content = await self.files.read(reference, channel_id)
-        except FileUnavailable as error:
-            return _notice("error", f"Cannot read the file: {error}")
-        numbers, problems = numbers_in_file(content.decode("utf-8-sig", errors="replace"))
-        if problems:
-            shown = "; ".join(problems[:20]) + (
-                f"; and {len(problems) - 20} more" if len(problems) > 20 else ""
-            )
-            return _notice(
-                "error", f"{name} has {len(problems)} problem(s), so nothing was planned: {shown}."
-            )
-        if not numbers:
-            return _notice("error", f"{name} holds no phone numbers.")
-        return numbers
-
     async def _announce(self, doc: Doc, record: ChangeRecord) -> None:
-        if self.announcer is None:
+        if self.surfaces.announcer is None:
             return
         try:
-            await self.announcer.announce(doc, record)
+            await self.surfaces.announcer.announce(doc, record)
         except Exception:  # a failed notification must not undo or hide the change
             log.exception("could not announce change %s", record.id)
 

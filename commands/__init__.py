@@ -1,6 +1,6 @@
 """The `/voice` command language: text in, validated pydantic command objects out. No I/O."""
 
-from commands.base import ChangeCommand, Command, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Command, Param, ReadCommand
 from commands.errors import UsageError
 from commands.parser import parse
 from commands.registry import COMMANDS, find
@@ -11,8 +11,6 @@ __all__ = [
     "Command",
     "Param",
     "ReadCommand",
-    "Reference",
-    "Resolved",
     "UsageError",
     "find",
     "parse",

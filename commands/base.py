@@ -4,14 +4,13 @@ A command class is its own documentation: its words, parameters, usage, examples
 permission drive the parser, the help text and the policy check, so they cannot drift apart.
 """
 
-from abc import abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ResourceKind = Literal["connector", "group"]
+from voice_domain.located import Reference
 
 
 @dataclass(frozen=True)
@@ -45,34 +44,11 @@ class Param:
         return text if self.required else f"[{text}]"
 
 
-@dataclass(frozen=True)
-class Reference:
-    """A connector or group named by the user (an ID or a unique name), to be resolved by the bot."""
-
-    kind: ResourceKind
-    text: str
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """What the bot learned before building a request.
-
-    Each reference's ID, the region to call, and, for changes that keep what they do not change
-    (enable/disable origination), the target's current settings.
-    """
-
-    ids: Mapping[str, str]
-    region: str
-    current: BaseModel | None = None
-
-    def id_of(self, text: str) -> str:
-        return self.ids[text]
-
-
 class Command(BaseModel):
     """A parsed `/voice` command: frozen and validated, so what was checked is what runs."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: a command's validator is built when first used, not at start-up.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     words: ClassVar[tuple[str, ...]]
     summary: ClassVar[str]
@@ -130,13 +106,3 @@ class ChangeCommand(Command):
             "dry_run", "", "show the preview only; change nothing", "--dry-run", switch=True, required=False
         ),
     )
-
-    operation: ClassVar[str]
-
-    @abstractmethod
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        """The request (body and URI members) for this change, given resolved IDs and region.
-
-        Only what the user stated and what the API requires is sent, so the seeds' sample requests
-        come out field for field.
-        """

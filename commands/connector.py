@@ -1,11 +1,11 @@
 """Voice connectors: list, show, create, delete."""
 
-from typing import Any, ClassVar
-
 from pydantic import Field
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
-from commands.types import Name, Region, Tag
+from commands.base import ChangeCommand, Param, ReadCommand
+from voice_domain.located import Reference
+from voice_domain.shapes import Tag
+from voice_domain.values import Name, Region
 
 REGION = Param("region", "REGION", "AWS region, such as us-east-1", "--region", required=False)
 CONNECTOR = Param("connector", "VC", "voice connector ID or unique name")
@@ -61,22 +61,11 @@ class ConnectorCreate(ChangeCommand):
     )
     examples = ("/voice connector create newVoiceConnector --region us-west-2",)
     permission = "connector.create"
-    operation: ClassVar[str] = "CreateVoiceConnector"
 
     name: Name
     region: Region | None = None
     no_encryption: bool = False
     tags: list[Tag] = Field(default_factory=list, max_length=50)
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "Name": self.name,
-            "AwsRegion": resolved.region,
-            "RequireEncryption": not self.no_encryption,
-        }
-        if self.tags:
-            params["Tags"] = [tag.to_api() for tag in self.tags]
-        return params
 
 
 class ConnectorDelete(ChangeCommand):
@@ -88,12 +77,8 @@ class ConnectorDelete(ChangeCommand):
     params = (CONNECTOR,)
     examples = ("/voice connector delete old-trunk --reason 'decommissioned'",)
     permission = "connector.delete"
-    operation: ClassVar[str] = "DeleteVoiceConnector"
 
     connector: Name
 
     def references(self) -> list[Reference]:
         return [Reference("connector", self.connector)]
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        return {"VoiceConnectorId": resolved.id_of(self.connector)}

@@ -1,12 +1,12 @@
 """Voice connector groups: list, show, create, delete."""
 
-from typing import Any, ClassVar
-
 from pydantic import Field
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Param, ReadCommand
 from commands.connector import REGION
-from commands.types import Member, Name, Region, UniqueNumbers
+from commands.types import Member, UniqueNumbers
+from voice_domain.located import Reference
+from voice_domain.values import Name, Region
 
 GROUP = Param("group", "GROUP", "voice connector group ID or unique name")
 
@@ -76,7 +76,6 @@ class GroupCreate(ChangeCommand):
         "/voice group create pstn-west --member pstn-secondary:1 --number +12065550150",
     )
     permission = "group.create"
-    operation: ClassVar[str] = "CreateVoiceConnectorGroup"
 
     name: Name
     members: list[Member] = Field(default_factory=list, max_length=3)
@@ -85,15 +84,6 @@ class GroupCreate(ChangeCommand):
 
     def references(self) -> list[Reference]:
         return [Reference("connector", member.connector) for member in self.members]
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        params: dict[str, Any] = {"Name": self.name}
-        if self.members:
-            params["VoiceConnectorItems"] = [
-                {"VoiceConnectorId": resolved.id_of(member.connector), "Priority": member.priority}
-                for member in self.members
-            ]
-        return params
 
 
 class GroupDelete(ChangeCommand):
@@ -105,12 +95,8 @@ class GroupDelete(ChangeCommand):
     params = (GROUP,)
     examples = ("/voice group delete old-group",)
     permission = "group.delete"
-    operation: ClassVar[str] = "DeleteVoiceConnectorGroup"
 
     group: Name
 
     def references(self) -> list[Reference]:
         return [Reference("group", self.group)]
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        return {"VoiceConnectorGroupId": resolved.id_of(self.group)}

@@ -3,13 +3,15 @@
 import csv
 import io
 import re
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Param, ReadCommand
 from commands.group import GROUP
-from commands.types import Name, UniqueNumbers, normalise_e164, unique
+from commands.types import UniqueNumbers, unique
+from voice_domain.located import Reference
+from voice_domain.values import Name, normalise_e164
 
 _SEPARATORS = re.compile(r"[,;\s]+")
 _NANP_DIGITS = 10
@@ -138,18 +140,8 @@ class NumbersAssociate(NumbersChange):
         "/voice numbers associate pstn-failover --file https://example.slack.com/files/U0ALICE/F07ABCDEF12/numbers.csv",
     )
     permission = "numbers.associate"
-    operation: ClassVar[str] = "AssociatePhoneNumbersWithVoiceConnectorGroup"
 
     force: bool = False
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "VoiceConnectorGroupId": resolved.id_of(self.group),
-            "E164PhoneNumbers": list(self.numbers),
-        }
-        if self.force:
-            params["ForceAssociate"] = True
-        return params
 
 
 class NumbersDisassociate(NumbersChange):
@@ -158,10 +150,6 @@ class NumbersDisassociate(NumbersChange):
     params = (GROUP, NUMBERS, FILE)
     examples = ("/voice numbers disassociate pstn-failover +12065550100",)
     permission = "numbers.disassociate"
-    operation: ClassVar[str] = "DisassociatePhoneNumbersFromVoiceConnectorGroup"
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        return {"VoiceConnectorGroupId": resolved.id_of(self.group), "E164PhoneNumbers": list(self.numbers)}
 
 
 class NumbersList(ReadCommand):

@@ -1,24 +1,18 @@
 """Origination (calls from Chime to your SIP hosts): show, set, enable, disable, clear."""
 
 import re
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from pydantic import Field
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Param, ReadCommand
 from commands.connector import CONNECTOR
-from commands.types import AwsShape, Name, Route
+from voice_domain.located import Reference
+from voice_domain.shapes import MAX_ROUTES, Route
+from voice_domain.values import Name
 
 _ROUTE_NEEDS = (("/tcp or /udp", "protocol"), ("priority=N", "priority"), ("weight=N", "weight"))
-MAX_ROUTES = 20  # the API reference says 20 in one place and 10 in another; AWS accepts 20
 _HOST_PORT_PROTOCOL = re.compile(r"^(?P<host>[^:/,]+)(?::(?P<port>[^/,]*))?(?:/(?P<protocol>[^,]*))?$")
-
-
-class Origination(AwsShape):
-    """The Origination settings as the API sends and takes them."""
-
-    routes: list[Route] = Field(default_factory=list, max_length=MAX_ROUTES)
-    disabled: bool | None = None
 
 
 def parse_route(token: str) -> dict[str, object]:
@@ -99,29 +93,16 @@ class OriginationSet(_OriginationChange):
         " --route sip2.example.com:5060/udp,priority=2,weight=10",
     )
     permission = "origination.set"
-    operation: ClassVar[str] = "PutVoiceConnectorOrigination"
 
     routes: list[Route] = Field(min_length=1, max_length=MAX_ROUTES)
     disabled: bool = False
-
-    def desired(self) -> Origination:
-        return Origination(routes=self.routes, disabled=self.disabled)
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        return {"VoiceConnectorId": resolved.id_of(self.connector), "Origination": self.desired().to_api()}
 
 
 class OriginationToggle(_OriginationChange):
     """Enable or disable origination, keeping the routes as they are (read from AWS first)."""
 
-    operation: ClassVar[str] = "PutVoiceConnectorOrigination"
     params = (CONNECTOR,)
     disable: ClassVar[bool]
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        current = resolved.current if isinstance(resolved.current, Origination) else Origination()
-        desired = Origination(routes=current.routes, disabled=self.disable)
-        return {"VoiceConnectorId": resolved.id_of(self.connector), "Origination": desired.to_api()}
 
 
 class OriginationDisable(OriginationToggle):
@@ -146,7 +127,3 @@ class OriginationClear(_OriginationChange):
     params = (CONNECTOR,)
     examples = ("/voice origination clear pstn-primary",)
     permission = "origination.clear"
-    operation: ClassVar[str] = "DeleteVoiceConnectorOrigination"
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        return {"VoiceConnectorId": resolved.id_of(self.connector)}

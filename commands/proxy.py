@@ -1,12 +1,14 @@
 """Proxy (masked-number sessions): show, set, clear. Deprecated by AWS; kept, with a warning."""
 
-from typing import Annotated, Any, ClassVar
+from typing import Annotated
 
 from pydantic import Field
 
-from commands.base import ChangeCommand, Param, ReadCommand, Reference, Resolved
+from commands.base import ChangeCommand, Param, ReadCommand
 from commands.connector import CONNECTOR
-from commands.types import CountryCode, E164Number, Name
+from commands.types import CountryCode
+from voice_domain.located import Reference
+from voice_domain.values import E164Number, Name
 
 PROXY_END_OF_SUPPORT = (
     "Amazon Chime SDK proxy sessions reached end of support on 2026-04-07: this setting is kept for "
@@ -56,7 +58,6 @@ class ProxySet(ChangeCommand):
     examples = ("/voice proxy set abcdef1ghij2klmno3pqr4 --expiry 60 --countries US",)
     permission = "proxy.set"
     notice = PROXY_END_OF_SUPPORT
-    operation: ClassVar[str] = "PutVoiceConnectorProxy"
 
     connector: Name
     expiry: Annotated[int, Field(ge=1, le=2_147_483_647)]
@@ -67,18 +68,6 @@ class ProxySet(ChangeCommand):
     def references(self) -> list[Reference]:
         return [Reference("connector", self.connector)]
 
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "VoiceConnectorId": resolved.id_of(self.connector),
-            "DefaultSessionExpiryMinutes": self.expiry,
-            "PhoneNumberPoolCountries": list(self.countries),
-        }
-        if self.fallback is not None:
-            params["FallBackPhoneNumber"] = self.fallback
-        if self.disabled:
-            params["Disabled"] = True
-        return params
-
 
 class ProxyClear(ChangeCommand):
     words = ("proxy", "clear")
@@ -87,12 +76,8 @@ class ProxyClear(ChangeCommand):
     examples = ("/voice proxy clear pstn-primary",)
     permission = "proxy.clear"
     notice = PROXY_END_OF_SUPPORT
-    operation: ClassVar[str] = "DeleteVoiceConnectorProxy"
 
     connector: Name
 
     def references(self) -> list[Reference]:
         return [Reference("connector", self.connector)]
-
-    def api_params(self, resolved: Resolved) -> dict[str, Any]:
-        return {"VoiceConnectorId": resolved.id_of(self.connector)}

@@ -20,7 +20,7 @@ python="${PYTHON:-python3}"
 dockerfile="$repo/deploy/Dockerfile"
 # The build context: what deploy/Dockerfile COPYs (tests/test_deploy.py checks that they agree).
 # README.md is optional there too (COPY README.md*).
-CONTEXT=(pyproject.toml README.md bot commands)
+CONTEXT=(pyproject.toml README.md bot commands voice_domain)
 
 work="$(mktemp -d)"
 server_pid=""

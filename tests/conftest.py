@@ -1,3 +1,3 @@
 """Shared fixtures: real peers on loopback (the sandbox, the Slack stand-in), never stubs."""
 
-pytest_plugins = ["tests.sandbox_fixtures", "tests.bot_harness", "tests.postgres"]
+pytest_plugins = ["tests.helpers.sandbox_fixtures", "tests.helpers.bot_harness", "tests.helpers.postgres"]

@@ -29,7 +29,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from tests.blockkit import block_kit_problems, unescaped_mentions
+from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
 
 pytestmark = pytest.mark.harness  # tests of the Block Kit limits checker (a test tool), not of Switchboard
 

@@ -9,10 +9,10 @@ import pytest
 from bot.sandbox import ScriptedFault
 from bot.sandbox.inventory import inventory_numbers
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import BotHarness, HarnessFactory
-from tests.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
-from tests.test_operability import sample
-from tests.test_slack_app import button_value, text_of
+from tests.helpers.bot_harness import BotHarness, HarnessFactory
+from tests.helpers.messages import button_value, text_of
+from tests.helpers.metrics import sample
+from tests.helpers.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
 
 GROUP = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
 

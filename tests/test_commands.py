@@ -6,53 +6,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands import COMMANDS, ChangeCommand, Resolved, UsageError, parse
-from commands.connector import ConnectorCreate
-from commands.group import GroupCreate
+from commands import COMMANDS, ChangeCommand, UsageError, parse
 from commands.lexer import tokenize
 from commands.numbers import NumbersAssociate, NumbersList
-from commands.origination import OriginationDisable, OriginationSet
-from commands.proxy import ProxySet
-
-IDS = Resolved(
-    ids={"pstn-primary": "abcdef1ghij2klmno3pqr4", "pstn-failover": "123a456b-c7d8-90e1-fg23-4h567jkl8901"},
-    region="us-east-1",
-)
 
 
 def test_every_example_in_help_parses() -> None:
     for command in COMMANDS:
         for example in command.examples:
             assert isinstance(parse(example), command), example
-
-
-def test_seed_requests_come_out_field_for_field() -> None:
-    create = parse("connector create newVoiceConnector --region us-west-2")
-    assert isinstance(create, ConnectorCreate)
-    assert create.api_params(Resolved({}, "us-west-2")) == {
-        "Name": "newVoiceConnector",
-        "AwsRegion": "us-west-2",
-        "RequireEncryption": True,
-    }
-    group = parse("group create myGroup --member pstn-primary:2")
-    assert isinstance(group, GroupCreate)
-    assert group.api_params(IDS) == {
-        "Name": "myGroup",
-        "VoiceConnectorItems": [{"VoiceConnectorId": "abcdef1ghij2klmno3pqr4", "Priority": 2}],
-    }
-    origination = parse("origination set pstn-primary --route 10.24.34.0:1234/tcp,priority=1,weight=5")
-    assert isinstance(origination, OriginationSet)
-    assert origination.api_params(IDS)["Origination"] == {
-        "Routes": [{"Host": "10.24.34.0", "Port": 1234, "Protocol": "TCP", "Priority": 1, "Weight": 5}],
-        "Disabled": False,
-    }
-    proxy = parse("proxy set pstn-primary --expiry 60 --countries US")
-    assert isinstance(proxy, ProxySet)
-    assert proxy.api_params(IDS) == {
-        "VoiceConnectorId": "abcdef1ghij2klmno3pqr4",
-        "DefaultSessionExpiryMinutes": 60,
-        "PhoneNumberPoolCountries": ["US"],
-    }
 
 
 def test_numbers_typed_with_punctuation_spaces_and_commas_are_normalised_once() -> None:
@@ -62,10 +24,6 @@ def test_numbers_typed_with_punctuation_spaces_and_commas_are_normalised_once() 
     )
     assert isinstance(command, NumbersAssociate)
     assert command.numbers == ["+12065550100", "+12065550101", "+12065550102", "+12065550103"]
-    assert command.api_params(IDS)["ForceAssociate"] is True
-    unforced = parse("numbers associate pstn-failover +12065550100")
-    assert isinstance(unforced, ChangeCommand)
-    assert "ForceAssociate" not in unforced.api_params(IDS)
 
 
 def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
@@ -77,16 +35,6 @@ def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
         "sip.example.com:5060",
     ]
     assert tokenize("a &lt;b&gt; &amp;") == ["a", "<b>", "&"]
-
-
-def test_toggle_keeps_the_current_routes() -> None:
-    command = parse("origination disable pstn-primary")
-    assert isinstance(command, OriginationDisable)
-    current = OriginationSet.model_validate(
-        {"connector": "x", "routes": [{"host": "10.0.0.1", "port": 5060}]}
-    ).desired()
-    params = command.api_params(Resolved(IDS.ids, "us-east-1", current=current))
-    assert params["Origination"] == {"Routes": [{"Host": "10.0.0.1", "Port": 5060}], "Disabled": True}
 
 
 @pytest.mark.parametrize(

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from bot.sandbox import RunningSandbox
-from tests.console_process import run_console
-from tests.polling import GUARD_SECONDS
-from tests.sandbox_fixtures import recorded_requests, voice_client
+from tests.helpers.console_process import run_console
+from tests.helpers.polling import GUARD_SECONDS
+from tests.helpers.sandbox_fixtures import recorded_requests, voice_client
 
 
 async def test_numbers_from_a_local_file(sandbox: RunningSandbox, tmp_path: Path) -> None:

@@ -4,11 +4,10 @@ from pathlib import Path
 
 from bot.sandbox import RecordedRequest, RunningSandbox
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import BotHarness
-from tests.console_process import run_console
-from tests.sandbox_fixtures import recorded_requests, voice_client
-from tests.test_safe_changes import preview_of, sent
-from tests.test_slack_app import button_value, text_of
+from tests.helpers.bot_harness import BotHarness
+from tests.helpers.console_process import run_console
+from tests.helpers.messages import button_value, preview_of, sent, text_of
+from tests.helpers.sandbox_fixtures import recorded_requests, voice_client
 
 GROUP_ID = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
 

@@ -28,11 +28,11 @@ from pydantic_settings import BaseSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import settings as settings_module
+from bot.ops import registry
 from bot.policy import load_policy
-from bot.serve import SHUTDOWN_GRACE_SECONDS
 from bot.settings import AwsSettings, CoreSettings, SlackSettings
+from bot.slack.serve import SHUTDOWN_GRACE_SECONDS
 from bot.slack.server import EVENTS_PATH
-from commands import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -81,17 +81,18 @@ NOT_CALLERS = ("bot/sandbox/",)
 def caller_files() -> Iterator[Path]:
     yield from python_files("bot", skip=NOT_CALLERS)
     yield from python_files("commands")
+    yield from python_files("voice_domain")
 
 
 def operations_called() -> dict[str, set[str]]:
-    """Operation name → where: string constants passed as the operation of a VoiceService call, and
-    every `operation: ClassVar[str] = "…"` of a change command."""
+    """Operation name → where: string constants passed as the operation of a VoiceService call or
+    an ApiCall, and every operation a change command's ops declare it `sends=` (bot/ops)."""
     found: dict[str, set[str]] = {}
     for path in caller_files():
         for node in ast.walk(syntax(path)):
             named: ast.expr | None = None
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "ApiCall":
-                # A plan's request: ApiCall(operation="…", …) is sent as it stands by changes.apply_plan.
+                # A plan's request: ApiCall(operation="…", …) is sent as it stands by applying.apply_plan.
                 named = next((kw.value for kw in node.keywords if kw.arg == "operation"), None)
             elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 position = OPERATION_ARGUMENT.get(node.func.attr)
@@ -101,11 +102,14 @@ def operations_called() -> dict[str, set[str]]:
                     candidates: list[ast.expr] = keyword or positional
                     named = candidates[0] if candidates else None
             elif (
-                isinstance(node, ast.AnnAssign)
-                and isinstance(node.target, ast.Name)
-                and node.target.id == "operation"
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "ChangeOps"
             ):
-                named = node.value
+                # A change command's declared operations: its plans may send these and no others.
+                for sends in (kw.value for kw in node.keywords if kw.arg == "sends"):
+                    for constant in ast.walk(sends):
+                        if isinstance(constant, ast.Constant) and constant.value in VOICE_OPERATIONS:
+                            where = f"{path.relative_to(ROOT)}:{constant.lineno}"
+                            found.setdefault(str(constant.value), set()).add(where)
             if isinstance(named, ast.Constant) and named.value in VOICE_OPERATIONS:
                 found.setdefault(str(named.value), set()).add(f"{path.relative_to(ROOT)}:{named.lineno}")
     return found
@@ -161,7 +165,7 @@ def test_iam_policy_is_one_allow_statement_on_all_resources() -> None:
 def test_the_operation_derivation_sees_every_change_command_and_every_mention() -> None:
     """Guards the derivation itself: it must not miss what the code really sends."""
     called = set(operations_called())
-    runtime = {str(command.operation) for command in COMMANDS if hasattr(command, "operation")}
+    runtime = {operation for ops in registry.CHANGES.values() for operation in ops.sends}
     assert runtime, "no change command declares an operation"
     assert runtime <= called, f"change commands' operations missed by the AST scan: {runtime - called}"
     # An operation name reaching a call through a variable still appears as a constant somewhere.
@@ -405,7 +409,14 @@ def test_dockerfile_copies_what_docker_steps_builds_and_dockerignore_lets_throug
                 verdict = not negated
         return verdict
 
-    for needed in ("pyproject.toml", "README.md", "bot/serve.py", "bot/slack/app.py", "commands/base.py"):
+    for needed in (
+        "pyproject.toml",
+        "README.md",
+        "bot/slack/serve.py",
+        "bot/slack/app.py",
+        "commands/base.py",
+        "voice_domain/shapes.py",
+    ):
         assert not excluded(needed), f".dockerignore leaves {needed} out of the build"
     for kept_out in (
         ".env",

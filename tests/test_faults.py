@@ -5,12 +5,12 @@ import pytest
 
 from bot.sandbox import ScriptedFault
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import NOTIFY_CHANNEL, BotHarness, HarnessFactory
-from tests.polling import GUARD_SECONDS
-from tests.postgres import ADMIN_DSN
-from tests.sandbox_fixtures import recorded_requests, voice_client
-from tests.slack_standin import RESPONSE_URL
-from tests.test_slack_app import button_value, text_of
+from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness, HarnessFactory
+from tests.helpers.messages import button_value, text_of
+from tests.helpers.polling import GUARD_SECONDS
+from tests.helpers.postgres import ADMIN_DSN
+from tests.helpers.sandbox_fixtures import recorded_requests, voice_client
+from tests.helpers.slack_standin import RESPONSE_URL
 
 ROUTE = "origination set pstn-primary --route 10.0.0.8/udp,priority=1,weight=1"
 

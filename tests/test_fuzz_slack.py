@@ -5,9 +5,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from commands import COMMANDS
-from tests.blockkit import block_kit_problems, unescaped_mentions
-from tests.bot_harness import BotHarness
-from tests.sandbox_fixtures import recorded_requests
+from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
+from tests.helpers.bot_harness import BotHarness
+from tests.helpers.sandbox_fixtures import recorded_requests
 
 READ_ONLY_PREFIXES = ("Get", "List")
 WORDS = [word for command in COMMANDS for word in command.words] + [

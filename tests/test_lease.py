@@ -18,10 +18,11 @@ from bot.render.doc import Doc
 from bot.sandbox import RunningSandbox
 from bot.settings import AwsSettings
 from bot.store import ChangeRecord, Status, Store, now
+from bot.surfaces import Surfaces
 from bot.voice import VoiceService
 from bot.workflow import Reply, Request, Workflow
-from tests.polling import GUARD_SECONDS, eventually
-from tests.sandbox_fixtures import recorded_requests
+from tests.helpers.polling import GUARD_SECONDS, eventually
+from tests.helpers.sandbox_fixtures import recorded_requests
 
 SET_ROUTE = "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1"
 
@@ -45,8 +46,9 @@ async def replicas(
     announcements = Announcements([])
     async with VoiceService(AwsSettings()) as voice:
         engine = Engine(voice)
-        applier = Workflow(engine, store, SANDBOX, announcements, lease=timedelta(seconds=1))
-        other = Workflow(engine, store, SANDBOX, announcements)
+        surfaces = Surfaces(announcer=announcements)
+        applier = Workflow(engine, store, SANDBOX, surfaces, lease=timedelta(seconds=1))
+        other = Workflow(engine, store, SANDBOX, surfaces)
         yield applier, other, announcements
     await store.close()
 

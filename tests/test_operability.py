@@ -8,33 +8,24 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from bot import logs
 from bot.sandbox import RunningSandbox, ScriptedFault
 from bot.store import Status, Store
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import POLICY, SIGNING_SECRET, BotHarness, send_signed
-from tests.bot_process import bot_process
-from tests.polling import GUARD_SECONDS, eventually
-from tests.slack_standin import SlackStandIn
-from tests.test_replicas import click_body, propose, puts
-from tests.test_slack_app import button_value
+from tests.helpers.bot_harness import POLICY, SIGNING_SECRET, BotHarness, send_signed
+from tests.helpers.bot_process import bot_process
+from tests.helpers.messages import button_value
+from tests.helpers.metrics import sample
+from tests.helpers.polling import GUARD_SECONDS, eventually
+from tests.helpers.replicas import click_body, propose, puts
+from tests.helpers.slack_standin import SlackStandIn
 
 
 async def scrape(bot: BotHarness) -> str:
     async with bot.http.get(bot.url + "/metrics") as response:
         assert response.status == 200
         return await response.text()
-
-
-def sample(text: str, name: str, **labels: str) -> float:
-    """The value of one metric sample, parsed with prometheus_client's own text parser."""
-    for family in text_string_to_metric_families(text):
-        for found in family.samples:
-            if found.name == name and found.labels == labels:
-                return float(found.value)
-    return 0.0
 
 
 async def test_metrics_count_commands_aws_calls_acks_and_pending_changes(bot: BotHarness) -> None:

@@ -11,15 +11,13 @@ import aiohttp
 from bot.sandbox import RunningSandbox, ScriptedFault
 from bot.store import Status, Store
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import NOTIFY_CHANNEL, POLICY, BotHarness, send_signed
-from tests.bot_process import bot_process
-from tests.polling import eventually
-from tests.sandbox_fixtures import recorded_requests, voice_client
-from tests.slack_signing import block_actions_body, slash_command_body
-from tests.slack_standin import SlackStandIn
-from tests.test_slack_app import button_value, text_of
-
-ORIGINATION = "origination set abcdef1ghij2klmno3pqr4 --route 10.24.34.0:1234/tcp,priority=1,weight=5"
+from tests.helpers.bot_harness import NOTIFY_CHANNEL, POLICY, BotHarness, send_signed
+from tests.helpers.bot_process import bot_process
+from tests.helpers.messages import button_value, text_of
+from tests.helpers.polling import eventually
+from tests.helpers.replicas import ORIGINATION, click_body, propose, puts
+from tests.helpers.sandbox_fixtures import voice_client
+from tests.helpers.slack_standin import SlackStandIn
 
 
 async def origination_set(sandbox: RunningSandbox) -> bool:
@@ -36,33 +34,6 @@ def _async(check: Callable[[], bool]) -> Callable[[], Awaitable[bool]]:
         return check()
 
     return run
-
-
-def puts(sandbox: RunningSandbox) -> int:
-    return sum(record["operation"] == "PutVoiceConnectorOrigination" for record in recorded_requests(sandbox))
-
-
-async def propose(
-    http: aiohttp.ClientSession, url: str, standin: SlackStandIn, name: str
-) -> dict[str, object]:
-    body = slash_command_body(
-        ORIGINATION, user_id="U0ALICE", channel_id="C0OPS", response_url=standin.response_url(name, "C0OPS")
-    )
-    assert (await send_signed(http, url, body))[0] == 200
-    await standin.wait_until(lambda: bool(standin.response_posts(name)), "the preview")
-    return standin.stored_message(name)
-
-
-def click_body(standin: SlackStandIn, preview: dict[str, object], name: str) -> str:
-    change_id = button_value(preview, APPLY_ACTION)
-    return block_actions_body(
-        APPLY_ACTION,
-        change_id,
-        user_id="U0ALICE",
-        channel_id="C0OPS",
-        response_url=standin.response_url(name, "C0OPS"),
-        message=preview,
-    )
 
 
 async def test_two_replicas_given_the_same_click_apply_it_once(

@@ -2,26 +2,15 @@
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.policy import PolicyError, load_policy
-from bot.sandbox import RecordedRequest
 from bot.store import now
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import BotHarness, HarnessFactory, Posted
-from tests.sandbox_fixtures import recorded_requests, voice_client
-from tests.test_slack_app import button_value, text_of
-
-
-def sent(bot: BotHarness, operation: str) -> list[RecordedRequest]:
-    return [record for record in recorded_requests(bot.sandbox) if record["operation"] == operation]
-
-
-async def preview_of(bot: BotHarness, posted: Posted) -> dict[str, Any]:
-    await posted.wait()
-    return bot.standin.stored_message(posted.response_name)
+from tests.helpers.bot_harness import BotHarness, HarnessFactory
+from tests.helpers.messages import button_value, preview_of, sent, text_of
+from tests.helpers.sandbox_fixtures import voice_client
 
 
 async def test_denied_user_is_told_which_role_would_allow_it_and_nothing_runs(bot: BotHarness) -> None:

@@ -15,8 +15,8 @@ from botocore.exceptions import ClientError
 
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox, read_records
 from bot.sandbox.inventory import inventory_numbers
-from tests.polling import GUARD_SECONDS
-from tests.sandbox_fixtures import voice_client
+from tests.helpers.polling import GUARD_SECONDS
+from tests.helpers.sandbox_fixtures import voice_client
 
 BIN = Path(sys.executable).parent
 

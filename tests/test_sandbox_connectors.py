@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from bot.sandbox import PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID, RunningSandbox
-from tests.sandbox_fixtures import voice_client
+from tests.helpers.sandbox_fixtures import voice_client
 
 
 async def list_all_connectors(client: Any, page_size: int) -> tuple[list[dict[str, Any]], int]:

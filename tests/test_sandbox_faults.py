@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError, ReadTimeoutError
 
 from bot.sandbox import FaultSettings, RunningSandbox, ScriptedFault
-from tests.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
+from tests.helpers.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
 
 
 async def control(sandbox: RunningSandbox, method: str, path: str, payload: Any = None) -> tuple[int, Any]:

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID, RunningSandbox
-from tests.sandbox_fixtures import voice_client
+from tests.helpers.sandbox_fixtures import voice_client
 
 
 async def new_connector(client: Any, name: str = "member") -> str:

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID
 from bot.sandbox.inventory import SIP_MEDIA_APPLICATION_NUMBERS, inventory_numbers
-from tests.sandbox_fixtures import SandboxFactory, voice_client
+from tests.helpers.sandbox_fixtures import SandboxFactory, voice_client
 
 FREE = "+12065550100"
 UNKNOWN = "+12065559999"

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 
 from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, RunningSandbox
-from tests.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
+from tests.helpers.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
 
 
 async def control(sandbox: RunningSandbox, method: str, path: str) -> Any:

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
-from tests.sandbox_fixtures import signed_headers
+from tests.helpers.sandbox_fixtures import signed_headers
 
 ISO_MS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z")
 

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID, RunningSandbox
 from bot.sandbox.cli import add_arguments, config_from
 from bot.sandbox.inventory import SIP_MEDIA_APPLICATION_NUMBERS
-from tests.sandbox_fixtures import SandboxFactory, signed_headers, voice_client
+from tests.helpers.sandbox_fixtures import SandboxFactory, signed_headers, voice_client
 
 DIAL_IN = SIP_MEDIA_APPLICATION_NUMBERS[0]
 

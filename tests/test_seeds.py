@@ -12,15 +12,15 @@ import botocore.session
 import pytest
 from botocore.parsers import create_parser
 
-from bot.models import Origination, PhoneNumberError, Proxy, VoiceConnector, VoiceConnectorGroup
 from bot.render.blockkit import to_messages
 from bot.render.terminal import to_text
 from bot.render.views import outcome_view
 from bot.results import ApiCall, Outcome, Plan
 from bot.sandbox import RunningSandbox
-from tests.blockkit import block_kit_problems
-from tests.console_process import run_console
-from tests.sandbox_fixtures import recorded_requests
+from tests.helpers.blockkit import block_kit_problems
+from tests.helpers.console_process import run_console
+from tests.helpers.sandbox_fixtures import recorded_requests
+from voice_domain.shapes import Origination, PhoneNumberError, Proxy, VoiceConnector, VoiceConnectorGroup
 
 SAMPLES: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "seed_samples.json").read_text())
 

@@ -14,9 +14,10 @@ from bot.render.doc import Doc, Notice
 from bot.sandbox import PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID, RunningSandbox, ScriptedFault
 from bot.settings import AwsSettings
 from bot.voice import VoiceService
-from commands import ChangeCommand, Reference, parse
-from tests.bot_harness import BotHarness
-from tests.sandbox_fixtures import recorded_requests
+from commands import ChangeCommand, parse
+from tests.helpers.bot_harness import BotHarness
+from tests.helpers.sandbox_fixtures import recorded_requests
+from voice_domain.located import Reference
 
 
 @pytest.fixture

@@ -3,42 +3,15 @@
 import json
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from bot.workflow import APPLY_ACTION, CANCEL_ACTION
-from tests.bot_harness import NOTIFY_CHANNEL, BotHarness
-from tests.polling import eventually
-from tests.sandbox_fixtures import recorded_requests
-from tests.slack_signing import slash_command_body
-
-
-def text_of(message: dict[str, Any]) -> str:
-    """All text a person would read in a message (fallback and blocks)."""
-    parts = [str(message.get("text", ""))]
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if key == "text" and isinstance(value, str):
-                    parts.append(value)
-                else:
-                    walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(message.get("blocks", []))
-    return "\n".join(parts)
-
-
-def button_value(message: dict[str, Any], action_id: str) -> str:
-    for block in message.get("blocks", []):
-        for element in block.get("elements", []):
-            if element.get("action_id") == action_id:
-                return str(element["value"])
-    raise AssertionError(f"no {action_id} button in {message}")
+from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness
+from tests.helpers.messages import button_value, text_of
+from tests.helpers.polling import eventually
+from tests.helpers.sandbox_fixtures import recorded_requests
+from tests.helpers.slack_signing import slash_command_body
 
 
 async def test_forged_unsigned_and_stale_requests_get_401_and_run_nothing(bot: BotHarness) -> None:

@@ -15,10 +15,10 @@ from bot.sandbox.inventory import inventory_numbers
 from bot.slack.app import web_client
 from bot.slack.delivery import Conversation, Delivery
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import NOTIFY_CHANNEL, BotHarness, HarnessFactory
-from tests.sandbox_fixtures import SandboxFactory, voice_client
-from tests.slack_standin import SlackStandIn, UploadedFile
-from tests.test_slack_app import button_value, text_of
+from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness, HarnessFactory
+from tests.helpers.messages import button_value, text_of
+from tests.helpers.sandbox_fixtures import SandboxFactory, voice_client
+from tests.helpers.slack_standin import SlackStandIn, UploadedFile
 
 
 async def apply(bot: BotHarness, command: str) -> list[dict[str, object]]:

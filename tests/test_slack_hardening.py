@@ -16,10 +16,10 @@ from bot import logs
 from bot.render.doc import Doc, Fields, Notice
 from bot.render.terminal import to_text
 from bot.workflow import APPLY_ACTION
-from tests.bot_harness import POLICY, BotHarness, HarnessFactory, Posted
-from tests.sandbox_fixtures import recorded_requests
-from tests.slack_signing import block_actions_body
-from tests.test_slack_app import button_value, text_of
+from tests.helpers.bot_harness import POLICY, BotHarness, HarnessFactory, Posted
+from tests.helpers.messages import button_value, text_of
+from tests.helpers.sandbox_fixtures import recorded_requests
+from tests.helpers.slack_signing import block_actions_body
 
 READS = ("Get", "List")
 CHANGE = "origination set pstn-primary --route 10.0.0.7/udp,priority=1,weight=1"

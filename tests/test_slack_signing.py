@@ -12,8 +12,8 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import Clock, SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from tests.slack_signing import block_actions_body, signed_headers, slash_command_body
-from tests.slack_standin import RESPONSE_URL, SlackStandIn
+from tests.helpers.slack_signing import block_actions_body, signed_headers, slash_command_body
+from tests.helpers.slack_standin import RESPONSE_URL, SlackStandIn
 
 pytestmark = pytest.mark.harness  # tests of the signed-request builders (a test tool), not of Switchboard
 

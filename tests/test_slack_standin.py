@@ -15,8 +15,8 @@ from slack_sdk.models.blocks import ActionsBlock, ButtonElement, SectionBlock
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from tests.blockkit import block_kit_problems
-from tests.slack_standin import RESPONSE_URL, RESPONSE_URL_MAX_USES, UPLOAD, SlackStandIn
+from tests.helpers.blockkit import block_kit_problems
+from tests.helpers.slack_standin import RESPONSE_URL, RESPONSE_URL_MAX_USES, UPLOAD, SlackStandIn
 
 pytestmark = pytest.mark.harness  # tests of the Slack stand-in (a test tool), not of Switchboard
 

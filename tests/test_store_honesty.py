@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.store import Status, Store, StoreMisuse
-from tests.bot_harness import HarnessFactory
-from tests.polling import eventually
+from tests.helpers.bot_harness import HarnessFactory
+from tests.helpers.polling import eventually
 
 
 async def test_a_nul_byte_does_not_keep_an_attempt_out_of_the_audit_log_on_postgresql(

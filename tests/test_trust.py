@@ -12,11 +12,10 @@ from bot.policy import Subject, load_policy
 from bot.store import Status
 from bot.workflow import APPLY_ACTION
 from commands.audit import HISTORY_EVERYWHERE
-from tests.bot_harness import POLICY, BotHarness, HarnessFactory
-from tests.polling import eventually
-from tests.sandbox_fixtures import voice_client
-from tests.test_safe_changes import preview_of, sent
-from tests.test_slack_app import button_value, text_of
+from tests.helpers.bot_harness import POLICY, BotHarness, HarnessFactory
+from tests.helpers.messages import button_value, preview_of, sent, text_of
+from tests.helpers.polling import eventually
+from tests.helpers.sandbox_fixtures import voice_client
 
 GROUP_ID = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
 SET_ROUTE = "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1"

@@ -8,8 +8,8 @@ from bot.aws_errors import VoiceError
 from bot.sandbox import RunningSandbox, ScriptedFault
 from bot.settings import AwsSettings
 from bot.voice import VoiceService
-from commands import Reference
-from tests.sandbox_fixtures import recorded_requests
+from tests.helpers.sandbox_fixtures import recorded_requests
+from voice_domain.located import Reference
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""Command line for running the sandbox by hand (`switchboard sandbox` / `python -m bot.sandbox`)."""
+"""Command line for running the sandbox by hand (`switchboard sandbox` / `python -m bot.sandbox`).
+
+Defining the arguments imports nothing heavy, so `switchboard --help` stays fast; the emulator
+loads when the command runs.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,12 @@ import asyncio
 import signal
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-
-from bot.sandbox.config import SandboxConfig
-from bot.sandbox.faults import FaultSettings
 from bot.sandbox.inventory import DEFAULT_INVENTORY_SIZE
-from bot.sandbox.quotas import Quotas, parse_quota
-from bot.sandbox.server import start_sandbox
+
+if TYPE_CHECKING:
+    from bot.sandbox.config import SandboxConfig
 
 DEFAULT_PORT = 8099
 
@@ -63,6 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _quota(text: str) -> tuple[str, int]:
+    from bot.sandbox.quotas import parse_quota
+
     try:
         return parse_quota(text)
     except ValueError as error:
@@ -77,6 +81,10 @@ def _credentials(text: str) -> tuple[str, str]:
 
 
 def config_from(args: argparse.Namespace) -> SandboxConfig:
+    from bot.sandbox.config import SandboxConfig
+    from bot.sandbox.faults import FaultSettings
+    from bot.sandbox.quotas import Quotas
+
     return SandboxConfig(
         host=args.host,
         port=args.port,
@@ -95,6 +103,8 @@ def config_from(args: argparse.Namespace) -> SandboxConfig:
 
 
 async def _serve(config: SandboxConfig) -> None:
+    from bot.sandbox.server import start_sandbox
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -106,6 +116,8 @@ async def _serve(config: SandboxConfig) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT or SIGTERM: 0 on a clean stop, 2 for bad settings, 1 if it cannot listen."""
+    from pydantic import ValidationError
+
     try:
         config = config_from(args)
     except ValidationError as error:

@@ -18,6 +18,7 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine import parse_text
+from bot.policy import Policy
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Fields, Notice
 from bot.slack.delivery import Conversation, Delivery
@@ -26,6 +27,7 @@ from bot.slack.gate import Gate, action_identity, command_identity, team_of_acti
 from bot.slack.progress import progress_in
 from bot.slack.usergroups import UsergroupCache
 from bot.store import ChangeRecord, SeenRequests
+from bot.surfaces import Surfaces
 from bot.workflow import APPLY_ACTION, CANCEL_ACTION, Reply, Request, Workflow
 
 log = logging.getLogger(__name__)
@@ -72,18 +74,24 @@ class SlackAnnouncer:
         return str(permalink) if permalink else None
 
 
-def build_app(
-    workflow: Workflow, *, client: AsyncWebClient, signing_secret: str | None, notify_channel: str | None
-) -> AsyncApp:
-    app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=False)
-    delivery = Delivery(client, notify_channel)
-    workflow.announcer = SlackAnnouncer(delivery)
-    workflow.files = SlackFiles(client)
-    gate = Gate(client, workflow.policy, SeenRequests(workflow.store))
-    usergroups = UsergroupCache(
-        client, [group for grant in workflow.policy.grants for group in grant.usergroups]
+def slack_surfaces(delivery: Delivery, policy: Policy) -> Surfaces:
+    """Announce in NOTIFY_CHANNEL, read files shared in Slack, re-read the grants' user groups."""
+    groups = [group for grant in policy.grants for group in grant.usergroups]
+    return Surfaces(
+        announcer=SlackAnnouncer(delivery),
+        files=SlackFiles(delivery.client),
+        membership=UsergroupCache(delivery.client, groups),
     )
-    workflow.membership = usergroups
+
+
+def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | None) -> AsyncApp:
+    """`workflow` must have been built with `slack_surfaces(delivery, …)`."""
+    usergroups = workflow.surfaces.membership
+    if usergroups is None:
+        raise TypeError("the Slack app needs a workflow built with slack_surfaces")
+    client = delivery.client
+    app = AsyncApp(client=client, signing_secret=signing_secret, process_before_response=False)
+    gate = Gate(client, workflow.policy, SeenRequests(workflow.store))
 
     async def request_of(
         user_id: str,

@@ -13,7 +13,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.workflow import FileUnavailable
+from bot.surfaces import FileUnavailable
 from commands.numbers import slack_file_id
 
 MAX_BYTES = 2 * 1024 * 1024

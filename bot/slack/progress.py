@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.changes import Progress
+from bot.applying import Progress
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Notice
 from bot.results import Plan

@@ -1,4 +1,5 @@
-"""`make bench`: ack latency against a bare Bolt app, bulk association under throttling, memory, start-up.
+"""`make bench`: start-up against the AWS CLI, ack latency against a bare Bolt app, bulk association
+under throttling, memory.
 
 Each figure is printed beside its goal; ratios are measured side by side in the same run, on the
 same machine, so the machine's speed cancels out.
@@ -21,11 +22,12 @@ from bot.settings import AwsSettings
 from bot.voice import VoiceService
 from commands import parse
 from commands.numbers import NumbersAssociate
-from tests.bot_harness import POLICY, SIGNING_SECRET, send_signed
-from tests.bot_process import free_port
-from tests.polling import eventually
-from tests.slack_signing import slash_command_body
-from tests.slack_standin import SlackStandIn
+from tests.benchmarks.startup import bench_startup
+from tests.helpers.bot_harness import POLICY, SIGNING_SECRET, send_signed
+from tests.helpers.bot_process import free_port
+from tests.helpers.polling import eventually
+from tests.helpers.slack_signing import slash_command_body
+from tests.helpers.slack_standin import SlackStandIn
 
 REQUESTS = 1000
 CONCURRENCY = 50
@@ -205,6 +207,7 @@ async def bench_bulk() -> None:
 
 
 async def main() -> None:
+    await bench_startup()
     with tempfile.TemporaryDirectory() as directory:
         await bench_acks(Path(directory))
     await bench_bulk()

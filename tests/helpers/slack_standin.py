@@ -22,9 +22,9 @@ Behaviours that follow Slack:
   (``expire_response_url``) answers 404 ``expired_url``. Refused posts (invalid blocks, injected faults)
   do not use the URL up.
 
-Deliberately stricter than Slack: any Block Kit problem (see tests/blockkit.py) is ``invalid_blocks``, a
-response_url must have been minted with ``response_url(name)``, and ``chat.update``/``chat.getPermalink``
-need a ``ts`` the stand-in handed out.
+Deliberately stricter than Slack: any Block Kit problem (see tests/helpers/blockkit.py) is
+``invalid_blocks``, a response_url must have been minted with ``response_url(name)``, and
+``chat.update``/``chat.getPermalink`` need a ``ts`` the stand-in handed out.
 """
 
 import asyncio
@@ -39,8 +39,8 @@ from typing import Any, Self
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from tests.blockkit import block_kit_problems
-from tests.polling import GUARD_SECONDS
+from tests.helpers.blockkit import block_kit_problems
+from tests.helpers.polling import GUARD_SECONDS
 
 RESPONSE_URL = "response_url"
 UPLOAD = "upload"
@@ -268,7 +268,7 @@ class SlackStandIn:
         """Wait until ``count`` calls to ``method`` arrived (the bot posts after its ack); returns them all.
 
         Woken by each call the stand-in records. The timeout is a deadlock guard for a bot that never
-        calls (tests/polling.py), not a latency assertion: call sites leave it alone.
+        calls (tests/helpers/polling.py), not a latency assertion: call sites leave it alone.
         """
         await self.wait_until(lambda: len(self.calls(method)) >= count, f"{count} {method} call(s)", timeout)
         return self.calls(method)

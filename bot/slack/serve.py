@@ -8,13 +8,15 @@ import asyncio
 import logging
 import os
 import signal
+from functools import partial
 
 from aiohttp import web
 
 from bot import logs
 from bot.runtime import Runtime, open_runtime
 from bot.settings import SlackSettings
-from bot.slack.app import build_app, web_client
+from bot.slack.app import build_app, slack_surfaces, web_client
+from bot.slack.delivery import Delivery
 from bot.slack.server import build_server
 
 log = logging.getLogger(__name__)
@@ -45,13 +47,12 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
         [secret.get_secret_value() for secret in given if secret],
         api_url=slack.api_url,
     )
-    async with open_runtime(force_sandbox=sandbox, sandbox_fallback=False) as runtime:
-        client = web_client(slack.bot_token.get_secret_value(), slack.api_url)
+    delivery = Delivery(web_client(slack.bot_token.get_secret_value(), slack.api_url), slack.notify_channel)
+    surfaces = partial(slack_surfaces, delivery)
+    async with open_runtime(force_sandbox=sandbox, sandbox_fallback=False, surfaces=surfaces) as runtime:
         secret = slack.signing_secret.get_secret_value() if slack.signing_secret else None
-        app = build_app(
-            runtime.workflow, client=client, signing_secret=secret, notify_channel=slack.notify_channel
-        )
-        await runtime.workflow.reconcile()  # announced, now that the app's announcer is in place
+        app = build_app(runtime.workflow, delivery, signing_secret=secret)
+        await runtime.workflow.reconcile()  # announced in NOTIFY_CHANNEL
         sweeper = asyncio.create_task(_reconcile_periodically(runtime))
         runner = web.AppRunner(build_server(app, runtime))
         await runner.setup()

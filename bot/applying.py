@@ -13,22 +13,25 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.aws_errors import VoiceError
-from bot.models import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
+from bot.ops.common import created_id
+from bot.ops.registry import EFFECTS, Creates, Shows
 from bot.results import ApiCall, ErrorInfo, Outcome, Plan
 from bot.voice import VoiceService
+from voice_domain.shapes import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
 
 Progress = Callable[[int, int], Awaitable[None]]
 """Called with (numbers done, numbers in all) as batches finish."""
 
-_NUMBER_OPERATIONS = frozenset(
-    {"AssociatePhoneNumbersWithVoiceConnectorGroup", "DisassociatePhoneNumbersFromVoiceConnectorGroup"}
-)
-
 
 async def apply_plan(plan: Plan, voice: VoiceService, progress: Progress | None = None) -> Outcome:
-    if plan.calls and all(call.operation in _NUMBER_OPERATIONS for call in plan.calls):
+    if plan.calls and all(_batched(call) for call in plan.calls):
         return await _apply_batches(plan, voice, progress)
     return await _apply_in_order(plan, voice)
+
+
+def _batched(call: ApiCall) -> bool:
+    check = EFFECTS[call.operation]
+    return isinstance(check, Shows) and check.batched
 
 
 async def _apply_in_order(plan: Plan, voice: VoiceService) -> Outcome:
@@ -50,10 +53,9 @@ async def _apply_in_order(plan: Plan, voice: VoiceService) -> Outcome:
                 created=created,
             )
         responses.append(response)
-        if call.operation == "CreateVoiceConnector":
-            created = VoiceConnector.model_validate(response["VoiceConnector"])
-        if call.operation == "CreateVoiceConnectorGroup":
-            created = VoiceConnectorGroup.model_validate(response["VoiceConnectorGroup"])
+        check = EFFECTS[call.operation]
+        if isinstance(check, Creates):
+            created = check.made(response)
         reconciled = reconciled or bool(response.get("Reconciled"))
         errors = [PhoneNumberError.model_validate(item) for item in response.get("PhoneNumberErrors") or []]
         failed = {error.phone_number_id for error in errors}
@@ -76,15 +78,6 @@ async def _apply_in_order(plan: Plan, voice: VoiceService) -> Outcome:
         responses=responses,
         succeeded_numbers=succeeded,
     )
-
-
-def created_id(created: VoiceConnector | VoiceConnectorGroup | None) -> str | None:
-    match created:
-        case VoiceConnector():
-            return created.voice_connector_id
-        case VoiceConnectorGroup():
-            return created.voice_connector_group_id
-    return None
 
 
 async def _apply_batches(plan: Plan, voice: VoiceService, progress: Progress | None) -> Outcome:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.bot_harness import NOTIFY_CHANNEL, SIGNING_SECRET
-from tests.polling import GUARD_SECONDS, eventually
+from tests.helpers.bot_harness import NOTIFY_CHANNEL, SIGNING_SECRET
+from tests.helpers.polling import GUARD_SECONDS, eventually
 
 
 def free_port() -> int:

@@ -7,6 +7,7 @@ Tests talk to it the way Slack does: signed slash-command and button-click reque
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,12 @@ from aiohttp import web
 from bot.runtime import Runtime, open_runtime
 from bot.sandbox import RunningSandbox
 from bot.settings import AwsSettings, CoreSettings
-from bot.slack.app import build_app, web_client
+from bot.slack.app import build_app, slack_surfaces, web_client
+from bot.slack.delivery import Delivery
 from bot.slack.server import EVENTS_PATH, build_server
-from tests.blockkit import block_kit_problems, unescaped_mentions
-from tests.slack_signing import block_actions_body, signed_headers, slash_command_body
-from tests.slack_standin import SlackStandIn
+from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
+from tests.helpers.slack_signing import block_actions_body, signed_headers, slash_command_body
+from tests.helpers.slack_standin import SlackStandIn
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 NOTIFY_CHANNEL = "C0NOTIFY"
@@ -183,12 +185,13 @@ async def bot_factory(
             database_url=database_url or f"sqlite+aiosqlite:///{tmp_path}/switchboard.db",
             policy_file=policy_file,
         )
-        runtime_context = open_runtime(aws=AwsSettings(), core=core, sandbox_fallback=False)
-        runtime = await runtime_context.__aenter__()
-        client = web_client("xoxb-test-token", standin.api_url)
-        app = build_app(
-            runtime.workflow, client=client, signing_secret=SIGNING_SECRET, notify_channel=NOTIFY_CHANNEL
+        delivery = Delivery(web_client("xoxb-test-token", standin.api_url), NOTIFY_CHANNEL)
+        surfaces = partial(slack_surfaces, delivery)
+        runtime_context = open_runtime(
+            aws=AwsSettings(), core=core, sandbox_fallback=False, surfaces=surfaces
         )
+        runtime = await runtime_context.__aenter__()
+        app = build_app(runtime.workflow, delivery, signing_secret=SIGNING_SECRET)
         runner = web.AppRunner(build_server(app, runtime))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -1,0 +1,1 @@
+"""What the tests share: harnesses, stand-ins, fixtures and message helpers (never a test module)."""
