@@ -11,7 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.applying import Progress
+from bot.outcomes import Answer, awaiting
 from bot.render.doc import Doc
+from bot.render.outcome_views import answer_view
 from bot.render.terminal import to_text
 from bot.results import Plan
 from bot.store import ChangeRecord
@@ -30,8 +32,11 @@ class Console:
         self.confirm = confirm
         self.write = write
 
-    def show(self, doc: Doc) -> None:
+    def show(self, answer: Answer) -> Doc:
+        """Print an answer (a preview without buttons: the prompt confirms); returns what was shown."""
+        doc = answer_view(answer)
         self.write(to_text(doc))
+        return doc
 
     def _progress(self, record: ChangeRecord, plan: Plan) -> Progress:
         async def report(done: int, total: int) -> None:
@@ -42,17 +47,16 @@ class Console:
     async def run(self, text: str) -> bool:
         """Run one command line; False when it failed or was not applied, so scripts can stop."""
         request = Request(user_id=self.user_id, channel_id="console", text=text, surface="console")
-        reply = await self.workflow.handle(request)
-        self.show(reply.doc)
-        if reply.change_id is None:
-            return reply.doc.level not in ("error", "warning")
-        if not self.confirm(f"Apply change {reply.change_id}?"):
-            cancelled = await self.workflow.cancel(reply.change_id, request)
-            self.show(cancelled.doc)
+        answer = await self.workflow.handle(request)
+        shown = self.show(answer)
+        change_id = awaiting(answer)
+        if change_id is None:
+            return shown.level not in ("error", "warning")
+        if not self.confirm(f"Apply change {change_id}?"):
+            self.show(await self.workflow.cancel(change_id, request))
             return False
-        result = await self.workflow.confirm(reply.change_id, replace(request, text=""), self._progress)
-        self.show(result.doc)
-        return result.doc.level == "success"
+        result = await self.workflow.confirm(change_id, replace(request, text=""), self._progress)
+        return self.show(result).level == "success"
 
 
 def prompt_confirm(question: str) -> bool:

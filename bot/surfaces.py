@@ -7,8 +7,7 @@ groups are re-read before an apply. Any of them may be absent: the console annou
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.render.doc import Doc
-from bot.store import ChangeRecord
+from bot.outcomes import Applied, Reconciled
 
 
 class FileUnavailable(Exception):
@@ -24,7 +23,9 @@ class FileSource(Protocol):
 
 
 class Announcer(Protocol):
-    async def announce(self, doc: Doc, record: ChangeRecord) -> None: ...
+    """Tells the channel that watches changes how one ended; it words the ending itself."""
+
+    async def announce(self, settled: Applied | Reconciled) -> None: ...
 
 
 class Membership(Protocol):

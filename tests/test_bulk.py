@@ -8,7 +8,7 @@ import pytest
 
 from bot.sandbox import ScriptedFault
 from bot.sandbox.inventory import inventory_numbers
-from bot.workflow import APPLY_ACTION
+from bot.slack.actions import APPLY_ACTION
 from tests.helpers.bot_harness import BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, text_of
 from tests.helpers.metrics import sample

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from bot.sandbox import RecordedRequest, RunningSandbox
-from bot.workflow import APPLY_ACTION
+from bot.slack.actions import APPLY_ACTION
 from tests.helpers.bot_harness import BotHarness
 from tests.helpers.console_process import run_console
 from tests.helpers.messages import button_value, preview_of, sent, text_of

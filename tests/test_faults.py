@@ -4,7 +4,7 @@ import asyncpg
 import pytest
 
 from bot.sandbox import ScriptedFault
-from bot.workflow import APPLY_ACTION
+from bot.slack.actions import APPLY_ACTION
 from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, text_of
 from tests.helpers.polling import GUARD_SECONDS

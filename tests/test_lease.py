@@ -13,14 +13,15 @@ import pytest
 from sqlalchemy import text
 
 from bot.engine import Engine
+from bot.outcomes import Answer, Applied, Reconciled, awaiting
 from bot.policy import SANDBOX
-from bot.render.doc import Doc
+from bot.render.outcome_views import answer_view
 from bot.sandbox import RunningSandbox
 from bot.settings import AwsSettings
-from bot.store import ChangeRecord, Status, Store, now
+from bot.store import Status, Store, now
 from bot.surfaces import Surfaces
 from bot.voice import VoiceService
-from bot.workflow import Reply, Request, Workflow
+from bot.workflow import Request, Workflow
 from tests.helpers.polling import GUARD_SECONDS, eventually
 from tests.helpers.sandbox_fixtures import recorded_requests
 
@@ -33,8 +34,8 @@ class Announcements:
 
     posted: list[tuple[str, str]]
 
-    async def announce(self, doc: Doc, record: ChangeRecord) -> None:
-        self.posted.append((record.id, doc.title))
+    async def announce(self, settled: Applied | Reconciled) -> None:
+        self.posted.append((settled.record.id, answer_view(settled).title))
 
 
 @pytest.fixture
@@ -57,19 +58,21 @@ def _request(text: str) -> Request:
     return Request(user_id="U0ALICE", channel_id="C0OPS", text=text, surface="slack")
 
 
-async def _start_hanging_apply(sandbox: RunningSandbox, applier: Workflow) -> tuple[str, asyncio.Task[Reply]]:
+async def _start_hanging_apply(
+    sandbox: RunningSandbox, applier: Workflow
+) -> tuple[str, asyncio.Task[Answer]]:
     sandbox.faults.configure(
         {"script": [{"operation": "PutVoiceConnectorOrigination", "fault": "hang", "seconds": 600}]}
     )
-    preview = await applier.handle(_request(SET_ROUTE))
-    assert preview.change_id is not None
-    applying = asyncio.create_task(applier.confirm(preview.change_id, _request("")))
+    change_id = awaiting(await applier.handle(_request(SET_ROUTE)))
+    assert change_id is not None
+    applying = asyncio.create_task(applier.confirm(change_id, _request("")))
 
     async def sent() -> bool:
         return any(r["operation"] == "PutVoiceConnectorOrigination" for r in recorded_requests(sandbox))
 
     await eventually(sent, "the apply's request reaches the sandbox")
-    return preview.change_id, applying
+    return change_id, applying
 
 
 async def test_the_applier_renews_its_claim_while_aws_work_runs(
@@ -86,8 +89,8 @@ async def test_the_applier_renews_its_claim_while_aws_work_runs(
 
     await eventually(renewed, "the claim is renewed during the apply")
     sandbox.faults.release()
-    reply = await asyncio.wait_for(applying, GUARD_SECONDS)
-    assert "Applied" in reply.doc.title
+    reply = answer_view(await asyncio.wait_for(applying, GUARD_SECONDS))
+    assert "Applied" in reply.title
 
 
 async def test_an_outcome_the_applier_knows_replaces_another_replica_s_unknown(
@@ -105,12 +108,12 @@ async def test_an_outcome_the_applier_knows_replaces_another_replica_s_unknown(
     assert "UNKNOWN" in settled.title
 
     sandbox.faults.release()
-    reply = await asyncio.wait_for(applying, GUARD_SECONDS)
-    assert "Applied" in reply.doc.title
+    reply = answer_view(await asyncio.wait_for(applying, GUARD_SECONDS))
+    assert "Applied" in reply.title
     record = await applier.store.get(change_id)
     assert record is not None and record.status == Status.APPLIED
     assert record.error is not None and "marked it UNKNOWN" in record.error
     assert [title for changed, title in announcements.posted if changed == change_id] == [
         settled.title,
-        reply.doc.title,
+        reply.title,
     ]

@@ -16,12 +16,14 @@ import pytest
 
 from bot import reconciliation
 from bot.ops import registry
+from bot.outcomes import Answer, awaiting
+from bot.render.outcome_views import answer_view
 from bot.results import Plan
 from bot.runtime import Runtime, open_runtime
 from bot.sandbox import RunningSandbox
 from bot.settings import AwsSettings, CoreSettings
 from bot.store import Status
-from bot.workflow import Reply, Request
+from bot.workflow import Request
 from commands import ChangeCommand
 from commands.connector import ConnectorCreate, ConnectorDelete
 from commands.group import GroupCreate, GroupDelete
@@ -228,15 +230,16 @@ def _request(text: str) -> Request:
     return Request(user_id="U0LIFE", channel_id="C0OPS", text=text, surface="console")
 
 
-async def _apply(runtime: Runtime, text: str) -> tuple[Reply, Plan]:
-    """Preview and confirm one command; returns the outcome's reply and the plan that was applied."""
+async def _apply(runtime: Runtime, text: str) -> tuple[Answer, Plan]:
+    """Preview and confirm one command; returns the outcome's answer and the plan that was applied."""
     preview = await runtime.workflow.handle(_request(text))
-    assert preview.change_id is not None, preview.doc
-    record = await runtime.store.get(preview.change_id)
+    change_id = awaiting(preview)
+    assert change_id is not None, answer_view(preview)
+    record = await runtime.store.get(change_id)
     assert record is not None and record.status == Status.PLANNED and record.plan is not None
-    applied = await runtime.workflow.confirm(preview.change_id, _request(""))
-    record = await runtime.store.get(preview.change_id)
-    assert record is not None and record.status == Status.APPLIED, (record and record.error, applied.doc)
+    applied = await runtime.workflow.confirm(change_id, _request(""))
+    record = await runtime.store.get(change_id)
+    assert record is not None and record.status == Status.APPLIED, (record and record.error, applied)
     return applied, Plan.model_validate(record.plan)
 
 
@@ -251,16 +254,17 @@ async def test_change_lives_from_preview_to_undo(row: Row, runtime: Runtime, san
     before = await read_account(sandbox)
 
     dry = await runtime.workflow.handle(_request(row.text + " --dry-run"))
-    assert dry.change_id is None and "Dry run" in str(dry.doc)
+    assert awaiting(dry) is None and "Dry run" in str(answer_view(dry))
     assert await read_account(sandbox) == before, "a dry run changed the account"
 
     started = datetime.now().astimezone()
     preview = await runtime.workflow.handle(_request(row.text))
-    assert preview.change_id is not None, preview.doc
-    planned = await runtime.store.get(preview.change_id)
+    change_id = awaiting(preview)
+    assert change_id is not None, answer_view(preview)
+    planned = await runtime.store.get(change_id)
     assert planned is not None and planned.plan is not None
     assert not await _in_effect(runtime, Plan.model_validate(planned.plan), started), "in effect before apply"
-    await runtime.workflow.cancel(preview.change_id, _request(""))
+    await runtime.workflow.cancel(change_id, _request(""))
 
     _, plan = await _apply(runtime, row.text)
     after = await read_account(sandbox)
@@ -273,12 +277,13 @@ async def test_change_lives_from_preview_to_undo(row: Row, runtime: Runtime, san
         if r.command_text == row.text and r.status == Status.APPLIED
     ]
     undo = await runtime.workflow.handle(_request(f"undo {applied.id}"))
-    assert undo.change_id is not None, undo.doc
+    undo_id = awaiting(undo)
+    assert undo_id is not None, answer_view(undo)
     if row.caveat:
-        assert row.caveat in str(undo.doc), undo.doc
+        assert row.caveat in str(answer_view(undo)), answer_view(undo)
     undo_started = datetime.now().astimezone()
-    await runtime.workflow.confirm(undo.change_id, _request(""))
-    undone = await runtime.store.get(undo.change_id)
+    await runtime.workflow.confirm(undo_id, _request(""))
+    undone = await runtime.store.get(undo_id)
     assert undone is not None and undone.status == Status.APPLIED and undone.undo_of == applied.id, undone
     assert row.restored(before, await read_account(sandbox)), await read_account(sandbox)
     assert await _in_effect(runtime, Plan.model_validate(undone.plan), undo_started)

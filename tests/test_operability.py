@@ -11,8 +11,8 @@ import pytest
 
 from bot import logs
 from bot.sandbox import RunningSandbox, ScriptedFault
+from bot.slack.actions import APPLY_ACTION
 from bot.store import Status, Store
-from bot.workflow import APPLY_ACTION
 from tests.helpers.bot_harness import POLICY, SIGNING_SECRET, BotHarness, send_signed
 from tests.helpers.bot_process import bot_process
 from tests.helpers.messages import button_value

@@ -9,8 +9,8 @@ from typing import Any
 import aiohttp
 
 from bot.sandbox import RunningSandbox, ScriptedFault
+from bot.slack.actions import APPLY_ACTION
 from bot.store import Status, Store
-from bot.workflow import APPLY_ACTION
 from tests.helpers.bot_harness import NOTIFY_CHANNEL, POLICY, BotHarness, send_signed
 from tests.helpers.bot_process import bot_process
 from tests.helpers.messages import button_value, text_of

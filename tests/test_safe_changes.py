@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from bot.policy import PolicyError, load_policy
+from bot.slack.actions import APPLY_ACTION
 from bot.store import now
-from bot.workflow import APPLY_ACTION
 from tests.helpers.bot_harness import BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, preview_of, sent, text_of
 from tests.helpers.sandbox_fixtures import voice_client

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.workflow import APPLY_ACTION, CANCEL_ACTION
+from bot.slack.actions import APPLY_ACTION, CANCEL_ACTION
 from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness
 from tests.helpers.messages import button_value, text_of
 from tests.helpers.polling import eventually

@@ -12,9 +12,9 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.render.doc import Doc, Notice
 from bot.sandbox.inventory import inventory_numbers
+from bot.slack.actions import APPLY_ACTION
 from bot.slack.app import web_client
 from bot.slack.delivery import Conversation, Delivery
-from bot.workflow import APPLY_ACTION
 from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, text_of
 from tests.helpers.sandbox_fixtures import SandboxFactory, voice_client

@@ -15,7 +15,7 @@ from aiohttp import web
 from bot import logs
 from bot.render.doc import Doc, Fields, Notice
 from bot.render.terminal import to_text
-from bot.workflow import APPLY_ACTION
+from bot.slack.actions import APPLY_ACTION
 from tests.helpers.bot_harness import POLICY, BotHarness, HarnessFactory, Posted
 from tests.helpers.messages import button_value, text_of
 from tests.helpers.sandbox_fixtures import recorded_requests

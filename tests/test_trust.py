@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.policy import Subject, load_policy
+from bot.slack.actions import APPLY_ACTION
 from bot.store import Status
-from bot.workflow import APPLY_ACTION
 from commands.audit import HISTORY_EVERYWHERE
 from tests.helpers.bot_harness import POLICY, BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, preview_of, sent, text_of

@@ -18,9 +18,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine import parse_text
+from bot.outcomes import Answer, Applied, Reconciled, is_public
 from bot.policy import Policy
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Fields, Notice
+from bot.render.outcome_views import answer_view
+from bot.slack.actions import APPLY_ACTION, CANCEL_ACTION, PREVIEW_ACTIONS
 from bot.slack.delivery import Conversation, Delivery
 from bot.slack.files import SlackFiles
 from bot.slack.gate import Gate, action_identity, command_identity, team_of_action, teams_of_action
@@ -28,7 +31,7 @@ from bot.slack.progress import progress_in
 from bot.slack.usergroups import UsergroupCache
 from bot.store import ChangeRecord, SeenRequests
 from bot.surfaces import Surfaces
-from bot.workflow import APPLY_ACTION, CANCEL_ACTION, Reply, Request, Workflow
+from bot.workflow import Request, Workflow
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +55,8 @@ class SlackAnnouncer:
     def __init__(self, delivery: Delivery) -> None:
         self.delivery = delivery
 
-    async def announce(self, doc: Doc, record: ChangeRecord) -> None:
+    async def announce(self, settled: Applied | Reconciled) -> None:
+        doc, record = answer_view(settled), settled.record
         where = f"#{record.channel_id}" if record.channel_id else record.surface
         fields = [("Who", record.requested_by), ("Where", where), ("Command", record.command_text)]
         link = await self._permalink(record)
@@ -110,11 +114,12 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
             team_id=team_id,
         )
 
-    async def deliver(reply: Reply, conversation: Conversation, *, replace_original: bool = False) -> None:
-        if reply.public:
-            await delivery.public(conversation, reply.doc, replace_original=replace_original)
+    async def deliver(answer: Answer, conversation: Conversation, *, replace_original: bool = False) -> None:
+        doc = answer_view(answer, PREVIEW_ACTIONS)
+        if is_public(answer):
+            await delivery.public(conversation, doc, replace_original=replace_original)
         else:
-            await delivery.private(conversation, reply.doc)
+            await delivery.private(conversation, doc)
 
     @app.command("/voice")
     async def voice(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
@@ -139,8 +144,8 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         if parsed.problem is not None:
             await workflow.record_invalid(request, parsed.problem)
             return
-        reply = await workflow.handle(request)
-        await deliver(reply, Conversation(user_id, channel_id, respond))
+        answer = await workflow.handle(request)
+        await deliver(answer, Conversation(user_id, channel_id, respond))
 
     async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, apply: bool) -> None:
         user_id = str((body.get("user") or {}).get("id"))
@@ -161,10 +166,10 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         reference = {"channel": channel_id, "ts": str(message_ts)} if message_ts else None
         request = await request_of(user_id, channel_id, "", team_of_action(body), reference)
         if apply:
-            reply = await workflow.confirm(change_id, request, progress_in(client, channel_id))
+            answer = await workflow.confirm(change_id, request, progress_in(client, channel_id))
         else:
-            reply = await workflow.cancel(change_id, request)
-        await deliver(reply, Conversation(user_id, channel_id, respond), replace_original=True)
+            answer = await workflow.cancel(change_id, request)
+        await deliver(answer, Conversation(user_id, channel_id, respond), replace_original=True)
 
     @app.action(APPLY_ACTION)
     async def apply_change(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:

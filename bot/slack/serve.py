@@ -32,7 +32,7 @@ async def _reconcile_periodically(runtime: Runtime) -> None:
     while True:
         await asyncio.sleep(RECONCILE_EVERY_SECONDS)
         try:
-            await runtime.workflow.reconcile()
+            await runtime.workflow.settle_abandoned()
         except Exception:  # the store or AWS being briefly down must not stop the sweeps
             log.exception("periodic reconciliation failed")
 
@@ -52,7 +52,7 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
     async with open_runtime(force_sandbox=sandbox, sandbox_fallback=False, surfaces=surfaces) as runtime:
         secret = slack.signing_secret.get_secret_value() if slack.signing_secret else None
         app = build_app(runtime.workflow, delivery, signing_secret=secret)
-        await runtime.workflow.reconcile()  # announced in NOTIFY_CHANNEL
+        await runtime.workflow.settle_abandoned()  # announced in NOTIFY_CHANNEL
         sweeper = asyncio.create_task(_reconcile_periodically(runtime))
         runner = web.AppRunner(build_server(app, runtime))
         await runner.setup()

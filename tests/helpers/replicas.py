@@ -3,7 +3,7 @@
 import aiohttp
 
 from bot.sandbox import RunningSandbox
-from bot.workflow import APPLY_ACTION
+from bot.slack.actions import APPLY_ACTION
 from tests.helpers.bot_harness import send_signed
 from tests.helpers.messages import button_value
 from tests.helpers.sandbox_fixtures import recorded_requests

@@ -1,0 +1,186 @@
+"""Workflow answers → Docs: what each ending of a request or a click says, on every surface.
+
+A preview gets Apply/Cancel buttons only where the surface has them: it passes its action IDs.
+"""
+
+from dataclasses import dataclass
+
+from bot.outcomes import (
+    AlreadySettled,
+    Answer,
+    Applied,
+    Cancelled,
+    CannotApproveOwn,
+    Denied,
+    DryRun,
+    Expired,
+    HistoryListed,
+    InternalError,
+    NeedsOptions,
+    NotAllowedToApprove,
+    NotAllowedToCancel,
+    NotApplied,
+    NotFound,
+    NotRun,
+    OnlyRequester,
+    Proposed,
+    ReadAnswered,
+    Reconciled,
+    StoreDown,
+    UndoImpossible,
+    Undoing,
+    WrongPlace,
+)
+from bot.render import views
+from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
+from bot.store import ChangeRecord, Status
+
+
+@dataclass(frozen=True)
+class PreviewActions:
+    """The action IDs a surface's Apply and Cancel buttons send back."""
+
+    apply: str
+    cancel: str
+
+
+def answer_view(answer: Answer, actions: PreviewActions | None = None) -> Doc:
+    match answer:
+        case ReadAnswered(doc=doc) | NotRun(problem=doc):
+            return doc
+        case HistoryListed(records, resource, all_channels):
+            return views.history_view(records, resource, with_channel=all_channels)
+        case Denied(permission, explanation):
+            return views.denied_view(permission, explanation)
+        case NeedsOptions(error):
+            return views.usage_error_view(error)
+        case DryRun(plan):
+            return views.plan_view(plan, dry_run=True)
+        case Proposed():
+            return _preview(answer, actions)
+        case Undoing(inner, caveats):
+            return _with_caveats(answer_view(inner, actions), caveats)
+        case NotFound(change_id, applied):
+            return _notice("warning", f"No {'applied ' if applied else ''}change has the ID {change_id}.")
+        case UndoImpossible(change_id, reason):
+            return _notice("warning", f"Cannot undo {change_id}: {reason}")
+        case Expired(change_id):
+            return _notice("warning", f"Change {change_id}'s preview expired: run the command again.")
+        case WrongPlace(change_id, workspace=True):
+            return _notice(
+                "warning",
+                f"Change {change_id} belongs to another Slack workspace: it cannot be applied from here.",
+            )
+        case WrongPlace(change_id):
+            return _notice(
+                "warning",
+                f"Change {change_id} was requested in another channel: apply, approve or cancel it there.",
+            )
+        case AlreadySettled(record):
+            return _notice("info", _already(record) if record else "That change is gone.")
+        case CannotApproveOwn():
+            return _notice("warning", "This change needs a second person: you cannot approve your own.")
+        case NotAllowedToApprove(explanation):
+            return _notice("error", f"You cannot approve this change. {explanation}")
+        case OnlyRequester(change_id, requested_by):
+            return _notice("warning", f"Only {requested_by}, who asked for change {change_id}, can apply it.")
+        case NotAllowedToCancel(change_id, requested_by):
+            return _notice("warning", f"Only {requested_by} (or an approver) can cancel {change_id}.")
+        case NotApplied(change_id, why, then):
+            parts = (Notice("warning", f"Change {change_id} was not applied: {why}."),)
+            followed = answer_view(then, actions).parts if then is not None else ()
+            return Doc(f"Not applied: {why}", parts + followed)
+        case Applied():
+            return _applied(answer)
+        case Cancelled(change_id, by):
+            return Doc(f"Cancelled change {change_id}", (Notice("info", f"{by} cancelled {change_id}."),))
+        case Reconciled():
+            return _reconciled(answer)
+        case StoreDown():
+            text = (
+                "Switchboard cannot reach its audit store, so it did not run this: nothing was changed. "
+                "Try again shortly; operators: check DATABASE_URL and /readyz."
+            )
+            return Doc("Not run: the audit store is unavailable", (Notice("error", text),), level="error")
+        case InternalError(reference):
+            text = (
+                f"Switchboard hit an internal error (error ID {reference}); it is logged for the operators. "
+                "Check `/voice history` before trying again: a change may or may not have been made."
+            )
+            return Doc("Internal error", (Notice("error", text),), level="error")
+
+
+def _preview(proposed: Proposed, actions: PreviewActions | None) -> Doc:
+    record = proposed.record
+    who = (
+        f"Needs approval by someone other than {record.requested_by}."
+        if record.needs_approval
+        else f"Only {record.requested_by} can apply it."
+    )
+    doc = views.plan_view(proposed.plan).plus(
+        Fields(_record_fields(record)),
+        Notice("info", f"{who} The preview expires in {proposed.expires_in_minutes} min."),
+    )
+    if actions is None:
+        return doc
+    apply = Button(
+        "Approve and apply" if record.needs_approval else "Apply", actions.apply, record.id, "primary"
+    )
+    return doc.plus(Buttons((apply, Button("Cancel", actions.cancel, record.id, "danger"))))
+
+
+def _with_caveats(doc: Doc, caveats: tuple[str, ...]) -> Doc:
+    """What undoing cannot restore, said before the buttons."""
+    parts = doc.parts
+    at = len(parts) - 1 if parts and isinstance(parts[-1], Buttons) else len(parts)
+    notices = tuple(Notice("warning", caveat) for caveat in caveats)
+    return Doc(doc.title, parts[:at] + notices + parts[at:], doc.level)
+
+
+def _applied(applied: Applied) -> Doc:
+    doc = views.outcome_view(applied.outcome).plus(Fields(_record_fields(applied.record)))
+    if applied.recorded:
+        return doc
+    return doc.plus(
+        Notice(
+            "warning",
+            "The audit store could not record this result: the change stays APPLYING there "
+            "and is read back and settled when the store is reachable again.",
+        )
+    )
+
+
+def _reconciled(reconciled: Reconciled) -> Doc:
+    status = Status.APPLIED if reconciled.in_effect else Status.UNKNOWN
+    level: Level = "success" if reconciled.in_effect else "warning"
+    return Doc(
+        f"Reconciled change {reconciled.record.id}: {status.value}",
+        (
+            Notice(level, reconciled.note),
+            *views.plan_view(reconciled.plan).parts[:2],
+            Fields(_record_fields(reconciled.record)),
+        ),
+        level=level,
+    )
+
+
+def _already(record: ChangeRecord) -> str:
+    by = f" by {record.applied_by}" if record.applied_by else ""
+    return f"Change {record.id} is already {record.status.lower()}{by}."
+
+
+def _notice(level: Level, text: str) -> Doc:
+    return Doc(text, (Notice(level, text),), level=level)
+
+
+def _record_fields(record: ChangeRecord) -> tuple[tuple[str, str], ...]:
+    fields = [("Change", record.id), ("Requested by", record.requested_by)]
+    if record.approver:
+        fields.append(("Approved by", record.approver))
+    if record.reason:
+        fields.append(("Reason", record.reason))
+    if record.incident:
+        fields.append(("Incident", record.incident))
+    if record.undo_of:
+        fields.append(("Undoes", record.undo_of))
+    return tuple(fields)
