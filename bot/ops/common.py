@@ -96,3 +96,14 @@ def no_single_state(words: str, outcome: Outcome) -> CannotUndo:
         f"`{words}` ended {outcome.status}, so there is no single state to go back to: "
         "check its history entry and put right what it changed with the matching commands."
     )
+
+
+def delete_created(kind: str) -> Callable[[Outcome], str]:
+    """The inverse of `<kind> create`: delete what it created, by the ID AWS gave it."""
+
+    def inverse(outcome: Outcome) -> str:
+        if outcome.created is None:
+            raise no_single_state(f"{kind} create", outcome)
+        return f"{kind} delete {created_id(outcome.created)}"
+
+    return inverse

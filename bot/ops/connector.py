@@ -11,7 +11,7 @@ from bot.ops import group as groups
 from bot.ops import origination, proxy
 from bot.ops.common import (
     Unplannable,
-    created_id,
+    delete_created,
     describe,
     new_plan,
     no_single_state,
@@ -250,12 +250,6 @@ async def delete_seen(call: ApiCall, voice: VoiceService) -> bool:
 # Undo --------------------------------------------------------------------------------------
 
 
-def undo_create(outcome: Outcome) -> str:
-    if outcome.created is None:
-        raise no_single_state("connector create", outcome)
-    return f"connector delete {created_id(outcome.created)}"
-
-
 def recreate(outcome: Outcome) -> str:
     """`connector create` with the deleted connector's name, region and encryption."""
     if outcome.status != "applied":
@@ -288,7 +282,7 @@ def recreate_caveats(outcome: Outcome) -> list[str]:
 READS[ConnectorListCommand] = ReadOps(read_list, view_list)
 READS[ConnectorShow] = ReadOps(read_show, view_show)
 CHANGES[ConnectorCreate] = ChangeOps(
-    plan_create, sends=frozenset({"CreateVoiceConnector"}), inverse=undo_create
+    plan_create, sends=frozenset({"CreateVoiceConnector"}), inverse=delete_created("connector")
 )
 CHANGES[ConnectorDelete] = ChangeOps(
     plan_delete,

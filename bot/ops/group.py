@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.ops import numbers
-from bot.ops.common import created_id, describe, ids_of, new_plan, no_single_state, refuse_taken_name
+from bot.ops.common import delete_created, describe, ids_of, new_plan, no_single_state, refuse_taken_name
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, Creates, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Table
 from bot.results import (
@@ -278,12 +278,6 @@ async def delete_seen(call: ApiCall, voice: VoiceService) -> bool:
 # Undo --------------------------------------------------------------------------------------
 
 
-def undo_create(outcome: Outcome) -> str:
-    if outcome.created is None:
-        raise no_single_state("group create", outcome)
-    return f"group delete {created_id(outcome.created)}"
-
-
 def recreate(outcome: Outcome) -> str:
     """`group create` with the deleted group's name, region, members and numbers."""
     if outcome.status != "applied":
@@ -307,7 +301,7 @@ READS[GroupShow] = ReadOps(read_show, view_show)
 CHANGES[GroupCreate] = ChangeOps(
     plan_create,
     sends=frozenset({"CreateVoiceConnectorGroup", "AssociatePhoneNumbersWithVoiceConnectorGroup"}),
-    inverse=undo_create,
+    inverse=delete_created("group"),
 )
 CHANGES[GroupDelete] = ChangeOps(
     plan_delete,
