@@ -240,3 +240,7 @@ async def test_the_ack_never_waits_on_the_audit_store(bot_factory: HarnessFactor
     finally:
         locker.rollback()
         locker.close()
+    # Both are then answered in full once the store is free; waiting for that keeps the bot's
+    # store threads from outliving the test.
+    await command.wait()
+    await click.wait()
