@@ -4,6 +4,7 @@ A read that records nothing loads no SQLAlchemy and opens no database; anything 
 keep (an invalid or denied attempt, a change) still opens, migrates and writes the store.
 """
 
+import ast
 import asyncio
 import os
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 from bot.sandbox import RunningSandbox
 from bot.store import Status, Store
 
+ROOT = Path(__file__).resolve().parent.parent
 DATABASE = Path(".switchboard") / "switchboard.db"
 ALLOW_ALL = "roles: {admin: ['*']}\ngrants: [{role: admin, users: [console]}]\n"
 
@@ -84,3 +86,34 @@ async def test_a_lazy_store_opens_on_first_use_and_then_runs_its_callbacks_once(
 
 async def _count(calls: list[int]) -> None:
     calls.append(0)
+
+
+def _imports(path: Path) -> list[tuple[str, int, bool]]:
+    """(module, line, whether at module level) for every absolute import in the file."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    top = set(map(id, tree.body))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno, id(node) in top) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.module, node.lineno, id(node) in top))
+    return found
+
+
+def test_only_the_store_imports_its_sql_half_and_only_when_a_store_is_used() -> None:
+    """`bot.store` (which the workflow, the console and every surface import) stays free of
+    SQLAlchemy; `bot.store_sql` is imported by `bot.store` alone, inside a function (or for types)."""
+    store = ROOT / "bot" / "store.py"
+    heavy = ("sqlalchemy", "aiosqlite", "bot.store_sql")
+    loaded = [(name, line) for name, line, top in _imports(store) if top and name.startswith(heavy)]
+    assert loaded == []
+    elsewhere = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for package in ("bot", "commands", "voice_domain")
+        for path in sorted((ROOT / package).rglob("*.py"))
+        if path != store
+        for name, line, _ in _imports(path)
+        if name == "bot.store_sql"
+    ]
+    assert elsewhere == []
