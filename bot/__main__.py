@@ -71,10 +71,21 @@ async def _console(args: argparse.Namespace) -> int:
     from bot.surfaces import Surfaces
 
     local = Surfaces(files=LocalFiles())
-    async with open_runtime(force_sandbox=args.sandbox, surfaces=lambda _policy: local) as runtime:
+    opening = open_runtime(force_sandbox=args.sandbox, surfaces=lambda _policy: local, lazy_store=True)
+    async with opening as runtime:
         confirm = (lambda _question: True) if args.yes else prompt_confirm
-        for settled in await runtime.workflow.reconcile():
-            print(settled.title)
+
+        async def settle_abandoned() -> None:
+            for settled in await runtime.workflow.reconcile():
+                print(settled.title)
+
+        # A session settles abandoned changes before its first prompt; a one-shot when it first
+        # opens the store (to record or change something), so a read that records nothing never
+        # loads SQLAlchemy or opens the database.
+        if args.lines:
+            runtime.store.when_opened(settle_abandoned)
+        else:
+            await settle_abandoned()
         console = Console(runtime.workflow, user_id=args.user, confirm=confirm)
         if args.lines:
             results = [await console.run(line) for line in args.lines]

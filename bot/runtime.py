@@ -62,14 +62,18 @@ async def open_runtime(
     force_sandbox: bool = False,
     sandbox_fallback: bool = True,
     surfaces: Callable[[Policy], Surfaces] = lambda _policy: NO_SURFACES,
+    lazy_store: bool = False,
 ) -> AsyncIterator[Runtime]:
     """`surfaces` lends the workflow a surface's announcer, files and user groups, given the policy
-    in force (Slack resolves the user groups its grants name)."""
+    in force (Slack resolves the user groups its grants name). `lazy_store` (the console) opens and
+    migrates the store on its first use, not here: a read that records nothing never touches it.
+    Without it (`serve`), the store is migrated before anything else starts."""
     core = core or CoreSettings()
     configured = load_policy(core.policy_file) if core.policy_file else None  # a bad file stops start-up now
-    store = Store(core.database_url)
+    store = Store(core.database_url, lazy=lazy_store)
     try:
-        await store.migrate()
+        if not lazy_store:
+            await store.migrate()
         backend_context = open_backend(
             aws or AwsSettings(), force_sandbox=force_sandbox, sandbox_fallback=sandbox_fallback
         )

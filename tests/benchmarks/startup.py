@@ -4,6 +4,11 @@ Both one-shots list voice connectors from the same running `switchboard sandbox`
 processes, interleaved run by run so load on the machine hits both alike. "cold" is each
 command's first run in this benchmark (the OS file cache may already be warm); "warm" is the
 median of the runs after it.
+
+Two ratios are printed. The must-hold is judged on the command as people run it: the default
+configuration, which lists every configured region (two) concurrently, where the CLI lists one.
+"one region" (`VOICE_REGIONS=us-east-1`) compares like with like. "imports only" is what loading
+the console's modules costs before anything runs: the floor a one-shot cannot go under.
 """
 
 import asyncio
@@ -16,6 +21,7 @@ from pathlib import Path
 
 RUNS = 9
 BIN = Path(sys.executable).parent
+CONSOLE_IMPORTS = "import bot.__main__, bot.console, bot.runtime, bot.surfaces"
 
 
 async def _run(command: list[str], env: dict[str, str], cwd: str) -> float:
@@ -65,6 +71,7 @@ async def bench_startup() -> None:
                     url,
                 ],
                 "switchboard --help": [str(BIN / "switchboard"), "--help"],
+                "  (imports only)": [sys.executable, "-c", CONSOLE_IMPORTS],
             }
             one_region = env | {"VOICE_REGIONS": "us-east-1"}
             times: dict[str, list[float]] = {name: [] for name in commands}
@@ -78,10 +85,12 @@ async def bench_startup() -> None:
     for name, measured in times.items():
         print(f"{name:<20}{_figures(measured)}")
     console = statistics.median(times["switchboard console"][1:])
+    alone = statistics.median(times["  (one region)"][1:])
     aws = statistics.median(times["aws chime-sdk-voice"][1:])
     print(
-        f"console / aws CLI   {console / aws:.2f}x warm (both regions: the console lists every "
+        f"console / aws CLI   {console / aws:.2f}x warm (default, two regions: the console lists every "
         "configured region, the CLI one)   goal <= 1.00x"
     )
+    print(f"  (one region)      {alone / aws:.2f}x warm (like for like: one region each)")
     helped = statistics.median(times["switchboard --help"][1:])
     print(f"--help              {helped:.2f} s warm   goal < 0.30 s")
