@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _console(args: argparse.Namespace) -> int:
     from bot.console import Console, LocalFiles, interactive, prompt_confirm
+    from bot.render.outcome_views import answer_view
     from bot.runtime import open_runtime
     from bot.surfaces import Surfaces
 
@@ -76,8 +77,8 @@ async def _console(args: argparse.Namespace) -> int:
         confirm = (lambda _question: True) if args.yes else prompt_confirm
 
         async def settle_abandoned() -> None:
-            for settled in await runtime.workflow.reconcile():
-                print(settled.title)
+            for settled in await runtime.workflow.settle_abandoned():
+                print(answer_view(settled).title)
 
         # A session settles abandoned changes before its first prompt; a one-shot when it first
         # opens the store (to record or change something), so a read that records nothing never

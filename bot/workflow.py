@@ -47,7 +47,6 @@ from bot.outcomes import (
 )
 from bot.policy import Policy, Subject
 from bot.render.doc import Doc
-from bot.render.outcome_views import answer_view
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
 from bot.surfaces import NO_SURFACES, Surfaces
@@ -428,13 +427,6 @@ class Workflow:
             await self._announce(reconciled)
             settled.append(reconciled)
         return settled
-
-    async def reconcile(self) -> list[Doc]:
-        """`settle_abandoned`, worded: the console's start-up prints each one's title.
-
-        The one answer worded here, kept while `bot/__main__.py` (start-up work in progress on
-        another branch) calls it; it goes when the console prints `settle_abandoned`'s answers."""
-        return [answer_view(settled) for settled in await self.settle_abandoned()]
 
     # Helpers -------------------------------------------------------------------------------
 

@@ -104,7 +104,7 @@ async def test_an_outcome_the_applier_knows_replaces_another_replica_s_unknown(
             text("UPDATE switchboard_changes SET updated_at = :when WHERE id = :id"),
             {"when": now() - timedelta(hours=1), "id": change_id},
         )
-    [settled] = await other.reconcile()
+    [settled] = [answer_view(s) for s in await other.settle_abandoned()]
     assert "UNKNOWN" in settled.title
 
     sandbox.faults.release()

@@ -8,6 +8,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.render.outcome_views import answer_view
 from bot.sandbox import RunningSandbox, ScriptedFault
 from bot.slack.actions import APPLY_ACTION
 from bot.store import Status, Store
@@ -133,7 +134,7 @@ async def test_an_abandoned_change_not_in_effect_is_marked_unknown_and_announced
     dead = f"{socket.gethostname()}:{2**22 + 12345}:gone"  # a PID that is not running here
     await bot.runtime.store.claim(change_id, applied_by="U0ALICE", claimed_by=dead)
 
-    [settled] = await bot.runtime.workflow.reconcile()
+    [settled] = [answer_view(s) for s in await bot.runtime.workflow.settle_abandoned()]
     assert f"Reconciled change {change_id}: UNKNOWN" == settled.title
     record = await bot.runtime.store.get(change_id)
     assert record is not None and record.status == Status.UNKNOWN
