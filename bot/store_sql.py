@@ -290,25 +290,26 @@ class SqlStore:
 
     @_guarded
     async def transition(self, change_id: str, from_status: Status, to_status: Status, **fields: Any) -> bool:
-        async with self.sessions.begin() as session:
-            result = await session.execute(
-                update(ChangeRecord)
-                .where(changes.c.id == change_id, changes.c.status == from_status)
-                .values(status=to_status, updated_at=now(), **{k: _storable(v) for k, v in fields.items()})
-            )
-        return getattr(result, "rowcount", 0) == 1
+        values = {name: _storable(value) for name, value in fields.items()}
+        return await self._update_one(
+            (changes.c.id == change_id, changes.c.status == from_status), status=to_status, **values
+        )
 
     @_guarded
     async def renew(self, change_id: str, claimed_by: str) -> bool:
+        return await self._update_one(
+            (
+                changes.c.id == change_id,
+                changes.c.status == Status.APPLYING,
+                changes.c.claimed_by == claimed_by,
+            )
+        )
+
+    async def _update_one(self, where: tuple[Any, ...], **values: Any) -> bool:
+        """Update the change matching `where` (stamping updated_at); True if exactly one matched."""
         async with self.sessions.begin() as session:
             result = await session.execute(
-                update(ChangeRecord)
-                .where(
-                    changes.c.id == change_id,
-                    changes.c.status == Status.APPLYING,
-                    changes.c.claimed_by == claimed_by,
-                )
-                .values(updated_at=now())
+                update(ChangeRecord).where(*where).values(updated_at=now(), **values)
             )
         return getattr(result, "rowcount", 0) == 1
 
