@@ -67,14 +67,23 @@ def put_request(connector_id: str, origination: Origination) -> dict[str, object
     return {"VoiceConnectorId": connector_id, "Origination": origination.to_api()}
 
 
-async def plan_set(command: OriginationSet, voice: VoiceService, located: list[Located]) -> Plan:
-    target = located[0]
-    current = await voice.get_origination(target.region, target.id)
-    after = Origination(routes=command.routes, disabled=command.disabled)
+def _put(
+    command: OriginationSet | OriginationToggle,
+    target: Located,
+    current: Origination | None,
+    after: Origination,
+) -> Plan:
+    """The one PutVoiceConnectorOrigination that makes the connector's origination `after`."""
     call = ApiCall(
         operation="PutVoiceConnectorOrigination", region=target.region, params=put_request(target.id, after)
     )
     return _plan(command, target, call, current, after)
+
+
+async def plan_set(command: OriginationSet, voice: VoiceService, located: list[Located]) -> Plan:
+    target = located[0]
+    current = await voice.get_origination(target.region, target.id)
+    return _put(command, target, current, Origination(routes=command.routes, disabled=command.disabled))
 
 
 async def plan_toggle(command: OriginationToggle, voice: VoiceService, located: list[Located]) -> Plan:
@@ -85,11 +94,7 @@ async def plan_toggle(command: OriginationToggle, voice: VoiceService, located: 
         raise NothingToDo(
             f"{describe(target)} has no origination routes: use `/voice origination set` first."
         )
-    after = Origination(routes=current.routes, disabled=command.disable)
-    call = ApiCall(
-        operation="PutVoiceConnectorOrigination", region=target.region, params=put_request(target.id, after)
-    )
-    return _plan(command, target, call, current, after)
+    return _put(command, target, current, Origination(routes=current.routes, disabled=command.disable))
 
 
 async def plan_clear(command: OriginationClear, voice: VoiceService, located: list[Located]) -> Plan:
