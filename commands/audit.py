@@ -14,6 +14,7 @@ HISTORY_EVERYWHERE = "history.read.all"
 
 class History(ReadCommand):
     words = ("history",)
+    task = "audit"
     summary = (
         "List recent changes requested in this channel, newest first: all, or those of one "
         f"connector or group; --all-channels (permission {HISTORY_EVERYWHERE}) shows every channel's."
@@ -43,6 +44,7 @@ class Undo(Command):
     """Not a ChangeCommand itself: it proposes one (the inverse), which is then planned as usual."""
 
     words = ("undo",)
+    task = "audit"
     summary = "Propose the inverse of a recorded change, previewed and confirmed like any change."
     params = (
         Param("change_id", "CHANGE_ID", "the change's ID, as shown in its preview or in history"),

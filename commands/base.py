@@ -6,7 +6,7 @@ permission drive the parser, the help text and the policy check, so they cannot 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated, ClassVar
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,11 @@ class Param:
         return text if self.required else f"[{text}]"
 
 
+Task = Literal["incident", "onboarding", "audit", "help"]
+# What help groups commands by: what the person typing is doing. Order is help's order.
+TASKS: tuple[Task, ...] = ("incident", "onboarding", "audit", "help")
+
+
 class Command(BaseModel):
     """A parsed `/voice` command: frozen and validated, so what was checked is what runs."""
 
@@ -56,6 +61,9 @@ class Command(BaseModel):
     common_params: ClassVar[tuple[Param, ...]] = ()
     examples: ClassVar[tuple[str, ...]] = ()
     permission: ClassVar[str]
+    task: ClassVar[Task]
+    """Which of help's groups lists it: `incident` for what on-call reaches for (reads, toggles,
+    failover), `onboarding` for building routing, `audit` for history and undo."""
     option_permissions: ClassVar[tuple[str, ...]] = ()
     """Permissions that some of its options need on top of `permission` (policy names them too)."""
     changes: ClassVar[bool] = False

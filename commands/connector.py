@@ -20,6 +20,7 @@ def parse_tag(token: str) -> dict[str, str]:
 
 class ConnectorList(ReadCommand):
     words = ("connectors",)
+    task = "incident"
     summary = "List voice connectors in every configured region, or one."
     params = (REGION,)
     examples = ("/voice connectors", "/voice connectors --region us-west-2")
@@ -30,6 +31,7 @@ class ConnectorList(ReadCommand):
 
 class ConnectorShow(ReadCommand):
     words = ("connector", "show")
+    task = "incident"
     summary = "Show one voice connector with its origination, proxy and number count."
     params = (CONNECTOR,)
     examples = ("/voice connector show pstn-primary", "/voice connector show abcdef1ghij2klmno3pqr4")
@@ -43,6 +45,7 @@ class ConnectorShow(ReadCommand):
 
 class ConnectorCreate(ChangeCommand):
     words = ("connector", "create")
+    task = "onboarding"
     summary = "Create a voice connector (encryption on unless --no-encryption)."
     params = (
         Param("name", "NAME", "connector name"),
@@ -70,6 +73,7 @@ class ConnectorCreate(ChangeCommand):
 
 class ConnectorDelete(ChangeCommand):
     words = ("connector", "delete")
+    task = "onboarding"
     summary = (
         "Delete a voice connector, taking it out of its groups first; numbers on it must be "
         "disassociated before."

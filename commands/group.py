@@ -23,6 +23,7 @@ def parse_member(token: str) -> dict[str, object]:
 
 class GroupList(ReadCommand):
     words = ("groups",)
+    task = "incident"
     summary = "List voice connector groups in every configured region, or one."
     params = (REGION,)
     examples = ("/voice groups",)
@@ -33,6 +34,7 @@ class GroupList(ReadCommand):
 
 class GroupShow(ReadCommand):
     words = ("group", "show")
+    task = "incident"
     summary = "Show a voice connector group: its members in priority order and its numbers."
     params = (GROUP,)
     examples = ("/voice group show pstn-failover",)
@@ -46,6 +48,7 @@ class GroupShow(ReadCommand):
 
 class GroupCreate(ChangeCommand):
     words = ("group", "create")
+    task = "onboarding"
     summary = (
         "Create a voice connector group of up to 3 connectors (priority 1 is tried first), "
         "optionally with phone numbers."
@@ -88,6 +91,7 @@ class GroupCreate(ChangeCommand):
 
 class GroupDelete(ChangeCommand):
     words = ("group", "delete")
+    task = "onboarding"
     summary = (
         "Delete a voice connector group: its numbers are disassociated and its members removed first, "
         "as AWS requires; undo restores them."

@@ -9,6 +9,7 @@ from commands.base import Command, Param
 
 class Help(Command):
     words = ("help",)
+    task = "help"
     summary = "List the commands, or explain one: `/voice help origination set`."
     params = (Param("topic", "COMMAND", "the command to explain", repeat=True, required=False),)
     examples = ("/voice help", "/voice help numbers associate")

@@ -125,6 +125,7 @@ class NumbersChange(ChangeCommand):
 
 class NumbersAssociate(NumbersChange):
     words = ("numbers", "associate")
+    task = "onboarding"
     summary = "Associate phone numbers with a voice connector group (--force moves them from elsewhere)."
     params = (
         GROUP,
@@ -146,6 +147,7 @@ class NumbersAssociate(NumbersChange):
 
 class NumbersDisassociate(NumbersChange):
     words = ("numbers", "disassociate")
+    task = "onboarding"
     summary = "Disassociate phone numbers from a voice connector group."
     params = (GROUP, NUMBERS, FILE)
     examples = ("/voice numbers disassociate pstn-failover +12065550100",)
@@ -154,6 +156,7 @@ class NumbersDisassociate(NumbersChange):
 
 class NumbersList(ReadCommand):
     words = ("numbers", "list")
+    task = "incident"
     summary = "List phone numbers: all, or those of a group or connector, or the unassigned ones."
     params = (
         Param("group", "GROUP", "only numbers associated with this group", "--group", required=False),

@@ -47,6 +47,7 @@ def _whole_number(what: str, text: str) -> int:
 
 class OriginationShow(ReadCommand):
     words = ("origination", "show")
+    task = "incident"
     summary = "Show a connector's origination routes and whether origination is enabled."
     params = (CONNECTOR,)
     examples = ("/voice origination show pstn-primary",)
@@ -67,6 +68,7 @@ class _OriginationChange(ChangeCommand):
 
 class OriginationSet(_OriginationChange):
     words = ("origination", "set")
+    task = "incident"
     summary = "Replace a connector's origination routes (all of them: routes not given are removed)."
     params = (
         CONNECTOR,
@@ -107,6 +109,7 @@ class OriginationToggle(_OriginationChange):
 
 class OriginationDisable(OriginationToggle):
     words = ("origination", "disable")
+    task = "incident"
     summary = "Stop sending calls to a connector's SIP hosts (routes are kept)."
     examples = ("/voice origination disable pstn-primary --incident INC-4711",)
     permission = "origination.disable"
@@ -115,6 +118,7 @@ class OriginationDisable(OriginationToggle):
 
 class OriginationEnable(OriginationToggle):
     words = ("origination", "enable")
+    task = "incident"
     summary = "Resume sending calls to a connector's SIP hosts."
     examples = ("/voice origination enable pstn-primary",)
     permission = "origination.enable"
@@ -123,6 +127,7 @@ class OriginationEnable(OriginationToggle):
 
 class OriginationClear(_OriginationChange):
     words = ("origination", "clear")
+    task = "onboarding"
     summary = "Delete a connector's origination settings altogether."
     params = (CONNECTOR,)
     examples = ("/voice origination clear pstn-primary",)

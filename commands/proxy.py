@@ -18,6 +18,7 @@ PROXY_END_OF_SUPPORT = (
 
 class ProxyShow(ReadCommand):
     words = ("proxy", "show")
+    task = "onboarding"
     summary = "Show a connector's proxy settings."
     params = (CONNECTOR,)
     examples = ("/voice proxy show pstn-primary",)
@@ -32,6 +33,7 @@ class ProxyShow(ReadCommand):
 
 class ProxySet(ChangeCommand):
     words = ("proxy", "set")
+    task = "onboarding"
     summary = "Set a connector's proxy settings: session expiry, number-pool countries, fallback number."
     params = (
         CONNECTOR,
@@ -71,6 +73,7 @@ class ProxySet(ChangeCommand):
 
 class ProxyClear(ChangeCommand):
     words = ("proxy", "clear")
+    task = "onboarding"
     summary = "Delete a connector's proxy settings."
     params = (CONNECTOR,)
     examples = ("/voice proxy clear pstn-primary",)

@@ -14,8 +14,8 @@ from bot.sandbox.auth import SignedRequest, authenticate
 from bot.sandbox.context import SandboxContext
 from bot.sandbox.errors import ApiError, FrontDoorError, bad_request, not_found
 from bot.sandbox.faults import RawAnswer
+from bot.sandbox.handlers import HANDLERS, is_mutating
 from bot.sandbox.model import SERVICE_MODEL
-from bot.sandbox.operations import HANDLERS, is_mutating
 from bot.sandbox.routes import ROUTES, Route
 from bot.sandbox.validation import decode_request
 
