@@ -21,6 +21,7 @@ from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
 
 from bot import metrics
 from bot.aws_errors import THROTTLED, VoiceError, explain
@@ -51,6 +52,7 @@ def mutates(operation: str) -> bool:
 
 
 T = TypeVar("T")
+S = TypeVar("S", bound=BaseModel)
 
 
 @dataclass(frozen=True)
@@ -287,27 +289,26 @@ class VoiceService:
             log.warning("listing in %s failed (%s); answering with the other regions", region, error.code)
         return Across(found, unanswered)
 
-    async def get_origination(self, region: str, connector_id: str) -> Origination | None:
-        """The connector's origination, or None when it was never set (AWS answers 404)."""
+    async def get_setting(
+        self, region: str, operation: str, connector_id: str, key: str, shape: type[S]
+    ) -> S | None:
+        """One of a connector's settings (origination, proxy, termination …) read with its Get
+        operation, or None when it was never set (AWS answers 404)."""
         try:
-            response = await self.call(
-                region, "GetVoiceConnectorOrigination", {"VoiceConnectorId": connector_id}
-            )
+            response = await self.call(region, operation, {"VoiceConnectorId": connector_id})
         except VoiceError as error:
             if error.code == "NotFoundException":
                 return None
             raise
-        return Origination.model_validate(response.get("Origination") or {})
+        return shape.model_validate(response.get(key) or {})
+
+    async def get_origination(self, region: str, connector_id: str) -> Origination | None:
+        return await self.get_setting(
+            region, "GetVoiceConnectorOrigination", connector_id, "Origination", Origination
+        )
 
     async def get_proxy(self, region: str, connector_id: str) -> Proxy | None:
-        """The connector's proxy settings, or None when none are set."""
-        try:
-            response = await self.call(region, "GetVoiceConnectorProxy", {"VoiceConnectorId": connector_id})
-        except VoiceError as error:
-            if error.code == "NotFoundException":
-                return None
-            raise
-        return Proxy.model_validate(response.get("Proxy") or {})
+        return await self.get_setting(region, "GetVoiceConnectorProxy", connector_id, "Proxy", Proxy)
 
     async def list_phone_numbers(
         self, *, filter_name: str | None = None, filter_value: str | None = None, status: str | None = None
