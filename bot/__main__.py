@@ -72,7 +72,9 @@ async def _console(args: argparse.Namespace) -> int:
     from bot.surfaces import Surfaces
 
     local = Surfaces(files=LocalFiles())
-    opening = open_runtime(force_sandbox=args.sandbox, surfaces=lambda _policy: local, lazy_store=True)
+    opening = open_runtime(
+        force_sandbox=args.sandbox, surfaces=lambda _policy: local, lazy_store=True, transport="threads"
+    )
     async with opening as runtime:
         confirm = (lambda _question: True) if args.yes else prompt_confirm
 

@@ -9,8 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from aiobotocore.session import get_session
-
+from bot.aws_clients import Transport, open_clients
 from bot.settings import AwsSettings, ConfigurationError
 from bot.voice import VoiceService
 
@@ -31,10 +30,12 @@ async def open_backend(
     force_sandbox: bool = False,
     sandbox_fallback: bool = True,
     state_file: Path = SANDBOX_STATE,
+    transport: Transport = "async",
 ) -> AsyncIterator[Backend]:
-    """`sandbox_fallback=False` (the Slack server) refuses to start without AWS rather than pretend."""
-    session = get_session()
-    unconfigured = settings.endpoint_url is None and await session.get_credentials() is None
+    """`sandbox_fallback=False` (the Slack server) refuses to start without AWS rather than pretend.
+    `transport`: "threads" for the one-person console (see bot/aws_clients.py)."""
+    clients = open_clients(settings, transport)
+    unconfigured = settings.endpoint_url is None and not await clients.has_credentials()
     if unconfigured and not (force_sandbox or sandbox_fallback):
         raise ConfigurationError(
             "no AWS credentials and no AWS_ENDPOINT_URL_CHIME_SDK_VOICE: give the bot an IAM role or "
@@ -43,7 +44,7 @@ async def open_backend(
     use_sandbox = force_sandbox or unconfigured
     if not use_sandbox:
         where = settings.endpoint_url or f"AWS ({', '.join(settings.voice_regions)})"
-        async with VoiceService(settings, session=session) as voice:
+        async with VoiceService(settings, clients=clients) as voice:
             yield Backend(voice, f"Chime SDK Voice at {where}", sandboxed=False)
         return
     # Imported here, not at the top: production never pays for loading the emulator.
@@ -51,7 +52,8 @@ async def open_backend(
 
     state_file.parent.mkdir(parents=True, exist_ok=True)
     async with await start_sandbox(SandboxConfig(state_file=state_file)) as sandbox:
-        session.set_credentials("sandbox", "sandbox")
         sandboxed = settings.model_copy(update={"endpoint_url": sandbox.url})
-        async with VoiceService(sandboxed, session=session) as voice:
+        clients = open_clients(sandboxed, transport)
+        clients.use_credentials("sandbox", "sandbox")
+        async with VoiceService(sandboxed, clients=clients) as voice:
             yield Backend(voice, f"embedded sandbox at {sandbox.url} (state in {state_file})", sandboxed=True)

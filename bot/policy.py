@@ -16,7 +16,6 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -74,7 +73,7 @@ TeamId = Annotated[str, _slack_id("team", "TE", "T012AB3CD")]
 
 
 class Grant(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     role: str
     users: list[UserId] = Field(default_factory=list)
@@ -105,7 +104,7 @@ class Grant(BaseModel):
 class Rules(BaseModel):
     """What changes need beyond permission: a second person, a reason, an incident ID."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     approval_required: list[Pattern] = Field(default_factory=list)
     reason_required: list[Pattern] = Field(default_factory=list)
@@ -114,7 +113,7 @@ class Rules(BaseModel):
 
 
 class Policy(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     roles: dict[str, list[Pattern]]
     grants: list[Grant] = Field(default_factory=list)
@@ -223,57 +222,10 @@ def load_policy(path: Path | None) -> Policy:
         text = path.read_text()
     except OSError as error:
         raise PolicyError(f"cannot read policy file {path}: {error.strerror}") from error
-    try:
-        data = yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader that refuses duplicate keys
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise PolicyError(f"{path}{where}: not valid YAML ({getattr(error, 'problem', error)})") from error
+    from bot import policy_yaml  # PyYAML loads only when there is a file to read
+
+    data = policy_yaml.parse(text, path)
     try:
         return Policy.model_validate(data)
     except ValidationError as error:
-        root = yaml.compose(text)
-        problems = "; ".join(
-            f"line {_line_of(root, detail['loc'])}: {_dotted(detail['loc'])}: {detail['msg']}"
-            for detail in error.errors()
-        )
-        raise PolicyError(f"{path}: {problems}") from error
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """PyYAML keeps the last of two equal keys silently; a policy with two `grants:` must not load."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                first = seen.get(key)
-            except TypeError:  # an unhashable key: SafeLoader reports it
-                continue
-            if first is not None:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}' (first on line {first})", key_node.start_mark
-                )
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep)
-
-
-def _dotted(location: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in location) or "top level"
-
-
-def _line_of(node: yaml.Node | None, location: tuple[int | str, ...]) -> int:
-    """The line of the deepest YAML node on a validation error's path (1-based)."""
-    line = node.start_mark.line + 1 if node is not None else 1
-    for part in location:
-        if isinstance(node, yaml.MappingNode):
-            node = next((value for key, value in node.value if key.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            break
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-    return line
+        raise PolicyError(f"{path}: {policy_yaml.located(text, error)}") from error

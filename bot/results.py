@@ -2,7 +2,7 @@
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.aws_errors import VoiceError
 from voice_domain.located import Located
@@ -16,7 +16,13 @@ from voice_domain.shapes import (
 )
 
 
-class ErrorInfo(BaseModel):
+class Model(BaseModel):
+    """defer_build: a model's validator is built when first used, not when a one-shot starts."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class ErrorInfo(Model):
     """A VoiceError as data: storable, renderable."""
 
     operation: str
@@ -43,14 +49,14 @@ class ErrorInfo(BaseModel):
 # Reads -------------------------------------------------------------------------------------
 
 
-class ConnectorList(BaseModel):
+class ConnectorList(Model):
     kind: Literal["connector_list"] = "connector_list"
     by_region: dict[str, list[VoiceConnector]]
     # Regions that did not answer, and what that leaves uncertain: shown above the result.
     warnings: list[str] = Field(default_factory=list)
 
 
-class ConnectorDetail(BaseModel):
+class ConnectorDetail(Model):
     kind: Literal["connector_detail"] = "connector_detail"
     connector: VoiceConnector
     region: str
@@ -61,21 +67,21 @@ class ConnectorDetail(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-class GroupList(BaseModel):
+class GroupList(Model):
     kind: Literal["group_list"] = "group_list"
     by_region: dict[str, list[VoiceConnectorGroup]]
     # Regions that did not answer, and what that leaves uncertain: shown above the result.
     warnings: list[str] = Field(default_factory=list)
 
 
-class GroupMember(BaseModel):
+class GroupMember(Model):
     connector_id: str
     priority: int | None
     name: str | None
     region: str | None
 
 
-class GroupDetail(BaseModel):
+class GroupDetail(Model):
     kind: Literal["group_detail"] = "group_detail"
     group: VoiceConnectorGroup
     region: str
@@ -85,7 +91,7 @@ class GroupDetail(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-class NumberList(BaseModel):
+class NumberList(Model):
     kind: Literal["number_list"] = "number_list"
     scope: str
     numbers: list[PhoneNumber]
@@ -93,7 +99,7 @@ class NumberList(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-class OriginationView(BaseModel):
+class OriginationView(Model):
     kind: Literal["origination"] = "origination"
     target: Located
     origination: Origination | None
@@ -103,7 +109,7 @@ class OriginationView(BaseModel):
         return self.target.warnings
 
 
-class ProxyView(BaseModel):
+class ProxyView(Model):
     kind: Literal["proxy"] = "proxy"
     target: Located
     proxy: Proxy | None
@@ -114,7 +120,7 @@ class ProxyView(BaseModel):
         return self.target.warnings
 
 
-class HelpView(BaseModel):
+class HelpView(Model):
     kind: Literal["help"] = "help"
     topic: list[str] = Field(default_factory=list)
 
@@ -126,7 +132,7 @@ class HelpView(BaseModel):
 # Changes -----------------------------------------------------------------------------------
 
 
-class ApiCall(BaseModel):
+class ApiCall(Model):
     """One request a change will send: exactly these parameters, to this region.
 
     `created_id_param` names a parameter that takes the ID of the resource an earlier request of
@@ -144,7 +150,7 @@ class ApiCall(BaseModel):
         return self.model_copy(update={"params": {**self.params, self.created_id_param: created_id}})
 
 
-class FieldChange(BaseModel):
+class FieldChange(Model):
     """One line of a preview: a setting's value before and after."""
 
     field: str
@@ -152,7 +158,7 @@ class FieldChange(BaseModel):
     after: str | None
 
 
-class NumberMove(BaseModel):
+class NumberMove(Model):
     """Where a number is now, for an association preview ("moves from X")."""
 
     number: str
@@ -160,7 +166,7 @@ class NumberMove(BaseModel):
     note: str | None = None
 
 
-class Plan(BaseModel):
+class Plan(Model):
     """A previewed change: what will be sent, what changes, and the state it was planned against."""
 
     command_text: str
@@ -182,7 +188,7 @@ class Plan(BaseModel):
         return not self.calls
 
 
-class Outcome(BaseModel):
+class Outcome(Model):
     """How an applied change ended. `partial` when some numbers failed and others succeeded."""
 
     kind: Literal["outcome"] = "outcome"

@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.aws_clients import Transport
 from bot.backend import Backend, open_backend
 from bot.engine import Engine
 from bot.policy import READ_ONLY, SANDBOX, Policy, load_policy
@@ -63,11 +64,13 @@ async def open_runtime(
     sandbox_fallback: bool = True,
     surfaces: Callable[[Policy], Surfaces] = lambda _policy: NO_SURFACES,
     lazy_store: bool = False,
+    transport: Transport = "async",
 ) -> AsyncIterator[Runtime]:
     """`surfaces` lends the workflow a surface's announcer, files and user groups, given the policy
     in force (Slack resolves the user groups its grants name). `lazy_store` (the console) opens and
     migrates the store on its first use, not here: a read that records nothing never touches it.
-    Without it (`serve`), the store is migrated before anything else starts."""
+    Without it (`serve`), the store is migrated before anything else starts. `transport`: how AWS
+    is reached (bot/aws_clients.py); the console, serving one person, uses "threads"."""
     core = core or CoreSettings()
     configured = load_policy(core.policy_file) if core.policy_file else None  # a bad file stops start-up now
     store = Store(core.database_url, lazy=lazy_store)
@@ -75,7 +78,10 @@ async def open_runtime(
         if not lazy_store:
             await store.migrate()
         backend_context = open_backend(
-            aws or AwsSettings(), force_sandbox=force_sandbox, sandbox_fallback=sandbox_fallback
+            aws or AwsSettings(),
+            force_sandbox=force_sandbox,
+            sandbox_fallback=sandbox_fallback,
+            transport=transport,
         )
         async with backend_context as backend:
             policy = configured or (SANDBOX if backend.sandboxed else READ_ONLY)

@@ -12,18 +12,16 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Generic, Literal, Self, TypeVar
 
-from aiobotocore.config import AioConfig
-from aiobotocore.session import AioSession, get_session
 from botocore import xform_name
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from bot import metrics
+from bot.aws_clients import Clients, open_clients
 from bot.aws_errors import THROTTLED, VoiceError, explain
 from bot.settings import AwsSettings
 from bot.throttle import ThrottleGate
@@ -38,7 +36,6 @@ from voice_domain.shapes import (
 
 log = logging.getLogger(__name__)
 
-SERVICE = "chime-sdk-voice"
 _PAGE_SIZE = 100
 _CLOCK_SKEW = timedelta(seconds=30)
 _CREATES = frozenset({"CreateVoiceConnector", "CreateVoiceConnectorGroup"})
@@ -104,23 +101,15 @@ class VoiceService:
         self,
         settings: AwsSettings,
         *,
-        session: AioSession | None = None,
+        clients: Clients | None = None,
         retry_base_delay: float = 0.25,
         credential_check_ttl: float = 60.0,
     ) -> None:
+        """`clients`: the transport (see bot/aws_clients.py); aiobotocore unless given."""
         self.settings = settings
-        self._session = session or get_session()
-        self._stack = AsyncExitStack()
-        self._clients: dict[str, Any] = {}
-        self._client_lock = asyncio.Lock()
+        self.clients = clients or open_clients(settings, "async")
         self._retry_base_delay = retry_base_delay
         self._gates: dict[str, ThrottleGate] = {}
-        self._config = AioConfig(
-            connect_timeout=settings.connect_timeout,
-            read_timeout=settings.read_timeout,
-            retries={"mode": "standard", "total_max_attempts": 1},
-            max_pool_connections=max(10, settings.max_concurrency * 2),
-        )
         self._credential_check_ttl = credential_check_ttl
         self._credential_check: tuple[float, CredentialCheck] | None = None
         self._credential_lock = asyncio.Lock()
@@ -132,11 +121,10 @@ class VoiceService:
         await self.close()
 
     async def close(self) -> None:
-        await self._stack.aclose()
-        self._clients.clear()
+        await self.clients.close()
 
     async def has_credentials(self) -> bool:
-        return await self._session.get_credentials() is not None
+        return await self.clients.has_credentials()
 
     async def check_credentials(self) -> CredentialCheck:
         """Whether AWS accepts the credentials, not only whether some resolve: a revoked or mistyped
@@ -176,17 +164,7 @@ class VoiceService:
         return self.settings.voice_default_region
 
     async def _client(self, region: str) -> Any:
-        async with self._client_lock:
-            if region not in self._clients:
-                self._clients[region] = await self._stack.enter_async_context(
-                    self._session.create_client(
-                        SERVICE,
-                        region_name=region,
-                        endpoint_url=self.settings.endpoint_url,
-                        config=self._config,
-                    )
-                )
-            return self._clients[region]
+        return await self.clients.client(region)
 
     async def call(
         self, region: str, operation: str, params: dict[str, Any], *, idempotent: bool = True
@@ -207,14 +185,14 @@ class VoiceService:
         while True:
             await gate.wait()
             try:
-                with metrics.AWS_CALLS.labels(operation).time():
+                with metrics.timed_aws_call(operation):
                     response = await method(**params)
                 gate.succeeded()
                 response.pop("ResponseMetadata", None)
                 return response
             except (ClientError, BotoCoreError) as raised:
                 error = explain(operation, raised)
-                metrics.AWS_ERRORS.labels(operation, error.code).inc()
+                metrics.count_aws_error(operation, error.code)
             uncertain = uncertain or (error if error.maybe_applied else None)
             if error.code in THROTTLED:
                 first_throttled = first_throttled or loop.time()

@@ -127,12 +127,12 @@ class Workflow:
         if isinstance(command, History):
             channel = None if command.all_channels else request.channel_id
             records = await self.store.history(command.resource, command.limit, channel_id=channel)
-            metrics.COMMANDS.labels(command.command_name(), "ok").inc()
+            metrics.count_command(command.command_name(), "ok")
             return HistoryListed(tuple(records), command.resource, command.all_channels, command.share)
         if isinstance(command, Undo):
             return await self._undo(request, command)
         doc = await self.engine.read(command)
-        metrics.COMMANDS.labels(command.command_name(), "error" if doc.level == "error" else "ok").inc()
+        metrics.count_command(command.command_name(), "error" if doc.level == "error" else "ok")
         return ReadAnswered(doc, public=isinstance(command, ReadCommand) and command.share)
 
     async def record_invalid(self, request: Request, problem: Doc) -> None:
@@ -335,7 +335,7 @@ class Workflow:
         finally:
             renewing.cancel()
         status = _FINAL_STATUS[outcome.status]
-        metrics.COMMANDS.labels(command.command_name(), status.value.lower()).inc()
+        metrics.count_command(command.command_name(), status.value.lower())
         try:
             await self._settle(record.id, status, outcome, previewed)
             final = await self.store.get(record.id) or record
@@ -440,9 +440,7 @@ class Workflow:
         **fields: object,
     ) -> ChangeRecord:
         target = plan.target if plan else None
-        metrics.COMMANDS.labels(
-            command.command_name() if command else "(unparsed)", status.value.lower()
-        ).inc()
+        metrics.count_command(command.command_name() if command else "(unparsed)", status.value.lower())
         return await self.store.add(
             status=status,
             requested_by=request.user_id,

@@ -18,13 +18,16 @@ DATABASE = Path(".switchboard") / "switchboard.db"
 ALLOW_ALL = "roles: {admin: ['*']}\ngrants: [{role: admin, users: [console]}]\n"
 
 
-async def _console(line: str, cwd: Path) -> tuple[int, str, set[str]]:
+async def _console(line: str, cwd: Path, *, policy: bool = True) -> tuple[int, str, set[str]]:
     """`python -X importtime -m bot console -c LINE`: (exit code, output, every module imported)."""
-    (cwd / "policy.yaml").write_text(ALLOW_ALL)
+    env = dict(os.environ)
+    if policy:
+        (cwd / "policy.yaml").write_text(ALLOW_ALL)
+        env["POLICY_FILE"] = str(cwd / "policy.yaml")
     process = await asyncio.create_subprocess_exec(
         *(sys.executable, "-X", "importtime", "-m", "bot", "console", "-c", line),
         cwd=cwd,
-        env=os.environ | {"POLICY_FILE": str(cwd / "policy.yaml")},
+        env=env,
         stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -48,6 +51,19 @@ async def test_a_one_shot_read_loads_no_sqlalchemy_and_opens_no_database(
     assert "bot.console" in imported  # the probe sees the console's imports
     assert _loaded(imported, "sqlalchemy", "aiosqlite", "bot.store_sql") == set()
     assert not (tmp_path / DATABASE).exists()
+
+
+async def test_a_one_shot_read_loads_only_what_one_person_needs(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """The console reaches AWS with botocore on threads (no aiohttp or aiobotocore: that is
+    `serve`'s transport), records no metrics (nothing scrapes a console) and, with no policy file,
+    never loads PyYAML."""
+    code, output, imported = await _console("/voice connectors", tmp_path, policy=False)
+    assert code == 0, output
+    assert "pstn-primary" in output
+    assert "botocore.client" in imported
+    assert _loaded(imported, "aiohttp", "aiobotocore", "prometheus_client", "yaml") == set()
 
 
 async def test_what_the_audit_log_keeps_still_opens_the_store(

@@ -1,9 +1,13 @@
-"""VoiceService against the sandbox over HTTP: retries, pagination, name lookup, create reconciliation."""
+"""VoiceService against the sandbox over HTTP: retries, pagination, name lookup, create reconciliation.
+
+Every test runs over both transports (bot/aws_clients.py): aiobotocore, as `serve` uses it, and
+botocore on worker threads, as the console does; the behaviour must not depend on which."""
 
 from collections.abc import AsyncIterator
 
 import pytest
 
+from bot.aws_clients import open_clients
 from bot.aws_errors import VoiceError
 from bot.sandbox import RunningSandbox, ScriptedFault
 from bot.settings import AwsSettings
@@ -12,9 +16,11 @@ from tests.helpers.sandbox_fixtures import recorded_requests
 from voice_domain.located import Reference
 
 
-@pytest.fixture
-async def voice(sandbox: RunningSandbox) -> AsyncIterator[VoiceService]:
-    async with VoiceService(AwsSettings(), retry_base_delay=0.001) as service:
+@pytest.fixture(params=["async", "threads"])
+async def voice(sandbox: RunningSandbox, request: pytest.FixtureRequest) -> AsyncIterator[VoiceService]:
+    settings = AwsSettings()
+    clients = open_clients(settings, request.param)
+    async with VoiceService(settings, clients=clients, retry_base_delay=0.001) as service:
         yield service
 
 

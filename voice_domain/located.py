@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from voice_domain.shapes import VoiceConnector, VoiceConnectorGroup
 
@@ -20,6 +20,8 @@ class Reference:
 
 class Located(BaseModel):
     """A connector or group and the region it lives in: every later call goes to that region."""
+
+    model_config = ConfigDict(defer_build=True)  # built on first use, not at start-up
 
     kind: ResourceKind
     id: str

@@ -1,7 +1,6 @@
 """The HTTP server: Slack's events endpoint plus the health endpoints an orchestrator probes."""
 
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 
@@ -14,6 +13,7 @@ EVENTS_PATH = "/slack/events"
 
 
 def build_server(app: AsyncApp, runtime: Runtime) -> web.Application:
+    metrics.enable()
     server = web.Application()
 
     async def events(request: web.Request) -> web.Response:
@@ -24,8 +24,8 @@ def build_server(app: AsyncApp, runtime: Runtime) -> web.Application:
         return await to_aiohttp_response(bolt_response)
 
     async def metrics_page(_: web.Request) -> web.Response:
-        body = metrics.exposition(await runtime.store.count_pending())
-        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+        body, content_type = metrics.exposition(await runtime.store.count_pending())
+        return web.Response(body=body, headers={"Content-Type": content_type})
 
     async def healthz(_: web.Request) -> web.Response:
         return web.json_response({"status": "ok"})
