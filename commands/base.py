@@ -47,6 +47,12 @@ class Param:
 Task = Literal["incident", "onboarding", "audit", "help"]
 # What help groups commands by: what the person typing is doing. Order is help's order.
 TASKS: tuple[Task, ...] = ("incident", "onboarding", "audit", "help")
+TASK_TITLES: dict[Task, str] = {
+    "incident": "During an incident",
+    "onboarding": "Setting up routing",
+    "audit": "Audit and undo",
+    "help": "Help",
+}
 
 
 class Command(BaseModel):

@@ -4,6 +4,8 @@ Values are one line each with control characters (bidi, escape sequences) made v
 text cannot fake a line or reorder what the terminal shows (`render.safe`).
 """
 
+import textwrap
+
 from bot.render.doc import (
     Bold,
     Buttons,
@@ -21,6 +23,7 @@ from bot.render.doc import (
 )
 from bot.render.safe import one_line, visible
 
+WIDTH = 80  # a terminal's columns: field values wrap within it
 _MARKS = {"info": "i", "success": "✓", "warning": "!", "error": "✗"}
 
 
@@ -50,8 +53,7 @@ def _part(part: Part) -> list[str]:
         case Paragraph(spans):
             return [_inline(spans)]
         case Fields(pairs):
-            width = max(len(label) for label, _ in pairs)
-            return [f"  {label.ljust(width)}  {one_line(value)}" for label, value in pairs]
+            return _fields(pairs)
         case Table():
             return _table(part)
         case Changes(changes):
@@ -65,6 +67,18 @@ def _part(part: Part) -> list[str]:
             return []  # a terminal confirms at a prompt instead
         case Divider():
             return ["-" * 40]
+
+
+def _fields(pairs: tuple[tuple[str, str], ...]) -> list[str]:
+    """Labels in a column; a value too long for the line wraps under itself, not under the label."""
+    width = max(len(label) for label, _ in pairs)
+    indent = " " * (width + 4)
+    lines = []
+    for label, value in pairs:
+        wrapped = textwrap.wrap(one_line(value), WIDTH - len(indent), break_on_hyphens=False) or [""]
+        lines.append(f"  {label.ljust(width)}  {wrapped[0]}")
+        lines.extend(indent + rest for rest in wrapped[1:])
+    return lines
 
 
 def _table(table: Table) -> list[str]:

@@ -1,6 +1,8 @@
 """Results → Docs: one function per kind of result, shared by every surface."""
 
+import difflib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -26,6 +28,7 @@ from bot.results import (
 )
 from bot.store import ChangeRecord
 from commands import COMMANDS, Command, UsageError, find
+from commands.base import TASK_TITLES, TASKS
 from voice_domain.shapes import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
 
 _STATUS_TITLES = {"applied": "Applied", "partial": "Partly applied", "failed": "Failed"}
@@ -33,27 +36,58 @@ _STATUS_LEVELS: dict[str, Level] = {"applied": "success", "partial": "warning", 
 
 
 def help_view(topic: list[str]) -> Doc:
-    if topic:
-        command = find(tuple(word.lower() for word in topic[:2])) or find((topic[0].lower(),))
-        if command is not None:
-            return command_help(command)
-        return Doc(
-            f"No command `{' '.join(topic)}`",
-            (Notice("warning", f"There is no `/voice {' '.join(topic)}`."),),
-        )
-    rows = tuple((command.usage(), command.summary) for command in COMMANDS)
+    if not topic:
+        return help_overview()
+    words = tuple(word.lower() for word in topic)
+    command = find(words[:2]) or find(words[:1])
+    if command is not None:
+        return command_help(command)
+    family = [command for command in COMMANDS if command.words[0] == words[0]]
+    if family:
+        return resource_help(words[0], family)
+    known = sorted({command.words[0] for command in COMMANDS} | {c.command_name() for c in COMMANDS})
+    close = difflib.get_close_matches(" ".join(words), known, n=3, cutoff=0.5)
+    hint = f" Did you mean: {', '.join(f'`{name}`' for name in close)}?" if close else ""
     return Doc(
-        "/voice commands",
+        f"No command `{' '.join(topic)}`",
+        (Notice("warning", f"There is no `/voice {' '.join(topic)}`.{hint}"),),
+    )
+
+
+def help_overview() -> Doc:
+    """Every command on one screen, grouped by what the person is doing: fits 80 columns and one
+    Slack message, so it stays usable as commands are added (each command's detail is one call away)."""
+    parts: list[Part] = [Heading("/voice commands")]
+    for task in TASKS:
+        listed = [command for command in COMMANDS if command.task == task and task != "help"]
+        if listed:
+            parts += [Paragraph((Bold(TASK_TITLES[task]),)), Fields(_by_resource(listed))]
+    parts += [
+        Paragraph(("Every change is previewed, and applied only once confirmed.",)),
+        Paragraph((Code("/voice help origination"), " lists a resource's commands;")),
+        Paragraph((Code("/voice help origination set"), " gives one's usage and examples.")),
+    ]
+    return Doc("/voice commands", tuple(parts))
+
+
+def _by_resource(commands: list[type[Command]]) -> tuple[tuple[str, str], ...]:
+    """(resource word, its sub-commands): `origination` → `show · set · enable`; a one-word
+    command (`connectors`, `history`) is described by its summary's first sentence instead."""
+    grouped: dict[str, list[str]] = {}
+    for command in commands:
+        rest = " ".join(command.words[1:]) or re.split(r"[.:;] ", command.summary)[0].rstrip(".")
+        grouped.setdefault(command.words[0], []).append(rest)
+    return tuple((word, " · ".join(rests)) for word, rests in grouped.items())
+
+
+def resource_help(word: str, family: list[type[Command]]) -> Doc:
+    described = tuple((command.command_name(), command.summary) for command in family)
+    return Doc(
+        f"/voice {word} commands",
         (
-            Heading("/voice commands"),
-            Table("Commands", ("Usage", "What it does"), rows, "voice-commands.csv"),
-            Paragraph(
-                (
-                    "Changes are previewed before they are applied. ",
-                    Code("/voice help COMMAND"),
-                    " explains one.",
-                )
-            ),
+            Heading(f"/voice {word} commands"),
+            Fields(described),
+            Paragraph((Code(f"/voice help {family[0].command_name()}"), " gives one's usage and examples.")),
         ),
     )
 
