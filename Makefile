@@ -10,15 +10,17 @@ OFFLINE := -m "not deploy"
 
 # flock: two targets started at once on a fresh clone (make test & make test) install once, not twice at once.
 $(STAMP): pyproject.toml
-	flock $(VENV).lock sh -c '\
+	flock $(VENV).lock bash -c 'set -o pipefail; \
 	  if [ -f $(STAMP) ] && [ $(STAMP) -nt pyproject.toml ]; then exit 0; fi; \
-	  $(PYTHON) -m venv $(VENV) && \
-	  $(BIN)/pip install --quiet --upgrade pip && \
-	  $(BIN)/pip install --quiet -e ".[dev]" && \
-	  touch $(STAMP)'
+	  echo "Setting up $(VENV) (first run, or pyproject.toml changed; about two minutes):" && \
+	  echo "  1/3 creating the virtual environment" && $(PYTHON) -m venv $(VENV) && \
+	  echo "  2/3 upgrading pip" && $(BIN)/pip install --quiet --upgrade pip && \
+	  echo "  3/3 installing Switchboard and its dependencies" && \
+	  $(BIN)/pip install --progress-bar off -e ".[dev]" | grep --line-buffered -E "^(Collecting|Successfully)" && \
+	  touch $(STAMP) && echo "Set up."'
 
-run: $(STAMP)  ## the console against the embedded sandbox
-	$(BIN)/switchboard console
+run: $(STAMP)  ## the console against the embedded sandbox, whatever AWS settings the environment holds
+	$(BIN)/switchboard console --sandbox
 
 test: $(STAMP)  ## the whole suite, offline (everything but the `deploy` tests)
 	$(BIN)/pytest -q $(OFFLINE)

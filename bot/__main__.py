@@ -96,7 +96,12 @@ async def _console(args: argparse.Namespace) -> int:
         print(f"Switchboard console as {args.user}, using {runtime.backend.description}.")
         if not runtime.policy.configured:
             print("No POLICY_FILE: reads only. See deploy/policy.example.yaml to allow changes.")
-        await interactive(console)
+        if sys.stdin.isatty():
+            from bot.console_shell import interactive_shell
+
+            await interactive_shell(console, runtime.backend.voice)
+        else:
+            await interactive(console)
         return 0
 
 

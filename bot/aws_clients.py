@@ -32,6 +32,8 @@ class Clients(Protocol):
 
     async def has_credentials(self) -> bool: ...
 
+    async def credential_source(self) -> str: ...
+
     def use_credentials(self, access_key: str, secret_key: str) -> None: ...
 
     async def close(self) -> None: ...
@@ -45,6 +47,17 @@ def client_options(settings: AwsSettings) -> dict[str, Any]:
         "retries": {"mode": "standard", "total_max_attempts": 1},
         "max_pool_connections": max(10, settings.max_concurrency * 2),
     }
+
+
+def describe_credentials(credentials: Any, profile: str | None) -> str:
+    """Which credentials a session uses, safe to print: where botocore found them, the profile, and
+    the access key's last four characters (enough to tell two keys apart, useless to anyone else)."""
+    if credentials is None:
+        return "no credentials"
+    key = getattr(credentials, "access_key", None) or ""
+    method = getattr(credentials, "method", None) or "unknown source"
+    named = f", profile {profile}" if profile else ""
+    return f"credentials from {method}{named}, key …{key[-4:]}"
 
 
 def open_clients(settings: AwsSettings, transport: Transport) -> Clients:
@@ -80,6 +93,9 @@ class AsyncClients:
 
     async def has_credentials(self) -> bool:
         return await self._session.get_credentials() is not None
+
+    async def credential_source(self) -> str:
+        return describe_credentials(await self._session.get_credentials(), self._session.profile)
 
     def use_credentials(self, access_key: str, secret_key: str) -> None:
         self._session.set_credentials(access_key, secret_key)
@@ -118,6 +134,10 @@ class ThreadedClients:
     async def has_credentials(self) -> bool:
         # Resolving may ask the instance metadata service: blocking I/O, so off the event loop.
         return await asyncio.to_thread(self._session.get_credentials) is not None
+
+    async def credential_source(self) -> str:
+        credentials = await asyncio.to_thread(self._session.get_credentials)
+        return describe_credentials(credentials, self._session.profile)
 
     def use_credentials(self, access_key: str, secret_key: str) -> None:
         self._session.set_credentials(access_key, secret_key)

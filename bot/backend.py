@@ -44,8 +44,9 @@ async def open_backend(
     use_sandbox = force_sandbox or unconfigured
     if not use_sandbox:
         where = settings.endpoint_url or f"AWS ({', '.join(settings.voice_regions)})"
+        who = await clients.credential_source()
         async with VoiceService(settings, clients=clients) as voice:
-            yield Backend(voice, f"Chime SDK Voice at {where}", sandboxed=False)
+            yield Backend(voice, f"Chime SDK Voice at {where} with {who}", sandboxed=False)
         return
     # Imported here, not at the top: production never pays for loading the emulator.
     from bot.sandbox import SandboxConfig, start_sandbox
@@ -56,4 +57,9 @@ async def open_backend(
         clients = open_clients(sandboxed, transport)
         clients.use_credentials("sandbox", "sandbox")
         async with VoiceService(sandboxed, clients=clients) as voice:
-            yield Backend(voice, f"embedded sandbox at {sandbox.url} (state in {state_file})", sandboxed=True)
+            yield Backend(
+                voice,
+                f"the embedded sandbox at {sandbox.url}, a local emulator: nothing reaches AWS "
+                f"(state in {state_file})",
+                sandboxed=True,
+            )

@@ -1,16 +1,12 @@
 """The console as a person uses it: `switchboard console` in a subprocess."""
 
 import os
-import pty
-import select
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.sandbox import RunningSandbox
 from tests.helpers.console_process import run_console
-from tests.helpers.polling import GUARD_SECONDS
 from tests.helpers.sandbox_fixtures import recorded_requests, voice_client
+from tests.helpers.terminal import CTRL_C, ENTER, TAB, Terminal
 
 
 async def test_numbers_from_a_local_file(sandbox: RunningSandbox, tmp_path: Path) -> None:
@@ -61,41 +57,61 @@ async def test_with_nothing_configured_the_console_uses_the_embedded_sandbox(tmp
 
 def test_interactive_console_prompts_before_applying(tmp_path: Path) -> None:
     """A person at a terminal (a pseudo-terminal here): preview, a [y/N] prompt, then the result."""
-    controller, terminal = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "console", "--sandbox"],
-        cwd=tmp_path,
-        stdin=terminal,
-        stdout=terminal,
-        stderr=terminal,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
-    )
-    os.close(terminal)
-    screen = ""
-
-    def until(text: str) -> None:
-        nonlocal screen
-        while text not in screen:
-            ready, _, _ = select.select([controller], [], [], GUARD_SECONDS)
-            assert ready, f"never saw {text!r}; screen:\n{screen}"
-            screen += os.read(controller, 65536).decode(errors="replace")
-
+    terminal = Terminal("--sandbox", cwd=tmp_path)
     try:
-        until("/voice> ")
-        os.write(controller, b"origination set pstn-primary --route 10.1.1.1:5060/udp,priority=1,weight=1\n")
-        until("[y/N]")
-        os.write(controller, b"y\n")
-        until("Applied: Origination set")
-        os.write(controller, b"origination disable pstn-primary\n")
-        until("[y/N]")
-        os.write(controller, b"\n")  # the default is no
-        until("cancelled")
-        os.write(controller, b"\x04")
-        assert process.wait(timeout=GUARD_SECONDS) == 0
+        terminal.until("/voice>")
+        terminal.type("origination set pstn-primary --route 10.1.1.1:5060/udp,priority=1,weight=1", ENTER)
+        terminal.until("[y/N]")
+        terminal.type("y", ENTER)
+        terminal.until("Applied: Origination set")
+        terminal.until("/voice>")
+        terminal.type("origination disable pstn-primary", ENTER)
+        terminal.until("[y/N]")
+        terminal.type(ENTER)  # the default is no
+        terminal.until("cancelled")
+        assert terminal.leave() == 0
     finally:
-        process.kill()
-        os.close(controller)
-    assert screen.count("Applied:") == 1
+        terminal.close()
+    assert terminal.screen.count("Applied:") == 1
+
+
+def test_the_console_completes_recalls_and_clears_a_line_like_a_shell(tmp_path: Path) -> None:
+    """Tab completes command words, options and connector names; Ctrl-C drops the line being typed
+    and keeps the session; what was run comes back with the up arrow in the next session."""
+    terminal = Terminal("--sandbox", cwd=tmp_path)
+    try:
+        terminal.until("/voice>")
+        terminal.type("connectors", ENTER)  # after a command, the names completion offers are current
+        terminal.until("pstn-secondary")
+        terminal.until("/voice>")
+        terminal.type("connectors --bogus")
+        terminal.until("--bogus")
+        terminal.type(CTRL_C)
+        terminal.until("/voice>")
+        # Each completion is awaited on the screen before typing on, as a person would look.
+        terminal.type("origi", TAB)
+        terminal.until("nation")
+        terminal.type(" sh", TAB)
+        terminal.until("ow")
+        terminal.type(" pstn-pri", TAB)
+        terminal.until("mary")
+        terminal.type(ENTER)
+        terminal.until("Origination of pstn-primary")
+        assert terminal.leave() == 0
+    finally:
+        terminal.close()
+    assert "Not run" not in terminal.screen  # the line Ctrl-C dropped was never run
+
+    again = Terminal("--sandbox", cwd=tmp_path)
+    try:
+        again.until("/voice>")
+        again.type("\x1b[A")  # the up arrow
+        again.until("origination show pstn-primary")
+        again.type(ENTER)
+        again.until("Origination of pstn-primary")
+        assert again.leave() == 0
+    finally:
+        again.close()
 
 
 async def test_a_mixed_association_shows_every_success_and_every_failure(
