@@ -483,19 +483,23 @@ def recreate_caveats(outcome: Outcome) -> list[str]:
     return caveats
 
 
-def restore_settings(words: str) -> Callable[[Outcome], str]:
-    """The inverse of a rename or an encryption change: put back the setting recorded before."""
+def _recorded(words: str, outcome: Outcome) -> VoiceConnector:
+    """The connector's name and encryption as the change found them, when it ended in one state."""
+    if outcome.status != "applied" or outcome.plan.before is None:
+        raise no_single_state(words, outcome)
+    return VoiceConnector.model_validate(outcome.plan.before)
 
-    def inverse(outcome: Outcome) -> str:
-        if outcome.status != "applied" or outcome.plan.before is None:
-            raise no_single_state(words, outcome)
-        before = VoiceConnector.model_validate(outcome.plan.before)
-        connector_id = before.voice_connector_id
-        if outcome.plan.calls[0].params["Name"] != before.name:
-            return f"connector rename {connector_id} {shlex.quote(before.name)}"
-        return f"connector encryption {connector_id} {'--on' if before.require_encryption else '--off'}"
 
-    return inverse
+def restore_name(outcome: Outcome) -> str:
+    before = _recorded("connector rename", outcome)
+    return f"connector rename {before.voice_connector_id} {shlex.quote(before.name)}"
+
+
+def restore_encryption(outcome: Outcome) -> str:
+    before = _recorded("connector encryption", outcome)
+    return (
+        f"connector encryption {before.voice_connector_id} {'--on' if before.require_encryption else '--off'}"
+    )
 
 
 def restore_tags(words: str) -> Callable[[Outcome], str]:
@@ -536,12 +540,12 @@ EFFECTS["CreateVoiceConnector"] = Creates(made=made, find=find_created)
 EFFECTS["DeleteVoiceConnector"] = Shows(delete_seen, removes=True)
 READS[ConnectorTags] = ReadOps(read_tags, view_tags)
 CHANGES[ConnectorRename] = ChangeOps(
-    plan_rename, sends=frozenset({"UpdateVoiceConnector"}), inverse=restore_settings("connector rename")
+    plan_rename, sends=frozenset({"UpdateVoiceConnector"}), inverse=restore_name
 )
 CHANGES[ConnectorEncryption] = ChangeOps(
     plan_encryption,
     sends=frozenset({"UpdateVoiceConnector"}),
-    inverse=restore_settings("connector encryption"),
+    inverse=restore_encryption,
 )
 CHANGES[ConnectorTag] = ChangeOps(
     plan_tag, sends=frozenset({"TagResource", "UntagResource"}), inverse=restore_tags("connector tag")

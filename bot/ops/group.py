@@ -3,7 +3,6 @@ read-backs, inverses and views."""
 
 import asyncio
 import shlex
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -489,23 +488,33 @@ def recreate_caveats(outcome: Outcome) -> list[str]:
     return ["A deleted group cannot come back as it was: undoing creates a new one with a new ID."]
 
 
-def restore(words: str) -> Callable[[Outcome], str]:
-    """The inverse of a group update, failover or rename: put back the name or members recorded."""
+def _recorded(words: str, outcome: Outcome) -> VoiceConnectorGroup:
+    """The group as the change found it (name and members), when the change ended in one state."""
+    if outcome.status != "applied" or outcome.plan.before is None:
+        raise no_single_state(words, outcome)
+    return VoiceConnectorGroup.model_validate(outcome.plan.before)
 
-    def inverse(outcome: Outcome) -> str:
-        if outcome.status != "applied" or outcome.plan.before is None:
-            raise no_single_state(words, outcome)
-        before = VoiceConnectorGroup.model_validate(outcome.plan.before)
-        group_id = before.voice_connector_group_id
-        if outcome.plan.calls[0].params["Name"] != before.name:
-            return f"group rename {group_id} {shlex.quote(before.name)}"
-        members = [
-            f"--member {item.voice_connector_id}:{item.priority or 1}"
-            for item in before.voice_connector_items
-        ]
-        return " ".join(["group", "update", group_id, *members])
 
-    return inverse
+def restore_members(outcome: Outcome) -> str:
+    """`group update` with the members and priorities the group had."""
+    before = _recorded("group update", outcome)
+    members = [
+        f"--member {item.voice_connector_id}:{item.priority or 1}" for item in before.voice_connector_items
+    ]
+    return " ".join(["group", "update", before.voice_connector_group_id, *members])
+
+
+def fail_back(outcome: Outcome) -> str:
+    """A failover swapped two priorities; failing over to the old first swaps them back, and needs
+    only the permission on-call used for the failover itself."""
+    before = _recorded("group failover", outcome)
+    first = min(before.voice_connector_items, key=lambda item: item.priority or 0)
+    return f"group failover {before.voice_connector_group_id} --to {first.voice_connector_id}"
+
+
+def restore_name(outcome: Outcome) -> str:
+    before = _recorded("group rename", outcome)
+    return f"group rename {before.voice_connector_group_id} {shlex.quote(before.name)}"
 
 
 READS[GroupListCommand] = ReadOps(read_list, view_list)
@@ -528,13 +537,13 @@ CHANGES[GroupDelete] = ChangeOps(
     caveats=recreate_caveats,
 )
 CHANGES[GroupUpdate] = ChangeOps(
-    plan_update, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=restore("group update")
+    plan_update, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=restore_members
 )
 CHANGES[GroupFailover] = ChangeOps(
-    plan_failover, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=restore("group failover")
+    plan_failover, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=fail_back
 )
 CHANGES[GroupRename] = ChangeOps(
-    plan_rename, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=restore("group rename")
+    plan_rename, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=restore_name
 )
 EFFECTS["CreateVoiceConnectorGroup"] = Creates(made=made, find=find_created)
 EFFECTS["UpdateVoiceConnectorGroup"] = Shows(update_seen)
