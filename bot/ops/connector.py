@@ -21,7 +21,7 @@ from bot.ops.common import (
     no_single_state,
     refuse_taken_name,
 )
-from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, Creates, ReadOps, Shows
+from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, Creates, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part, Table
 from bot.results import ApiCall, ConnectorDetail, ConnectorList, FieldChange, Outcome, Plan
 from bot.voice import VoiceService
@@ -515,6 +515,11 @@ def restore_tags(words: str) -> Callable[[Outcome], str]:
             for call in plan.calls
             for key in call.params.get("TagKeys", []) + [tag["Key"] for tag in call.params.get("Tags", [])]
         ]
+        if any("=" in key for key in touched if key in before):
+            raise CannotUndo(
+                "A tag key it changed contains '=', which `connector tag KEY=VALUE` cannot express: "
+                f"put the old values back ({plan.before['Tags']}) with the AWS CLI's tag-resource."
+            )
         put_back = [shlex.quote(f"{key}={before[key]}") for key in touched if key in before]
         added = [shlex.quote(key) for key in touched if key not in before]
         if not put_back:

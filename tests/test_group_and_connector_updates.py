@@ -1,4 +1,4 @@
-"""Group failover and the connector/group updates as people run them: `switchboard console`.
+"""Group failover, group and connector updates as people run them (`switchboard console`), and undo of tags.
 
 Failover is what on-call reaches for in an incident, so the example policy lets on-call fail over
 and undo it (the undo is a failover back), but not rewrite a group's members.
@@ -9,11 +9,18 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
+from bot.ops import registry
+from bot.ops.registry import CannotUndo
+from bot.results import ApiCall, Outcome, Plan
 from bot.sandbox import FAILOVER_GROUP_ID, PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID, RunningSandbox
+from commands.connector import ConnectorUntag
 from tests.helpers.console_process import run_console
 from tests.helpers.sandbox_fixtures import voice_client
+from voice_domain.located import Located
+from voice_domain.shapes import VoiceConnector
 
 EXAMPLE_POLICY = Path(__file__).parent.parent / "deploy" / "policy.example.yaml"
 
@@ -103,3 +110,34 @@ async def test_updates_and_renames_refuse_taken_names_and_repeated_members(
     assert "re-prioritised member pstn-primary (abcdef1ghij2klmno3pqr4): priority 1 → priority 4" in output
     assert "re-prioritised member pstn-secondary (bcdefg2hijk3lmnop4qrs5): priority 2 → priority 1" in output
     assert await members(sandbox) == [(PRIMARY_CONNECTOR_ID, 4), (SECONDARY_CONNECTOR_ID, 1)]
+
+
+def _untag_outcome(before: dict[str, str], removed: list[str]) -> Outcome:
+    target = Located(
+        kind="connector",
+        id=PRIMARY_CONNECTOR_ID,
+        name="pstn-primary",
+        region="us-east-1",
+        resource=VoiceConnector(voice_connector_id=PRIMARY_CONNECTOR_ID),
+    )
+    call = ApiCall(
+        operation="UntagResource", region="us-east-1", params={"ResourceARN": "arn:x", "TagKeys": removed}
+    )
+    plan = Plan(
+        command_text="connector untag",
+        summary="",
+        permission="connector.tag",
+        target=target,
+        calls=[call],
+        before={"Tags": [{"Key": key, "Value": value} for key, value in before.items()]},
+    )
+    return Outcome(plan=plan, status="applied")
+
+
+def test_untag_undo_puts_back_old_values_unless_a_key_cannot_be_typed() -> None:
+    inverse = registry.change_ops(ConnectorUntag).inverse
+    assert callable(inverse)
+    outcome = _untag_outcome({"team": "voice", "site": "Seattle 2"}, ["site"])
+    assert inverse(outcome) == f"connector tag {PRIMARY_CONNECTOR_ID} 'site=Seattle 2'"
+    with pytest.raises(CannotUndo, match="contains '='"):
+        inverse(_untag_outcome({"a=b": "1"}, ["a=b"]))
