@@ -104,3 +104,83 @@ class GroupDelete(ChangeCommand):
 
     def references(self) -> list[Reference]:
         return [Reference("group", self.group)]
+
+
+class GroupUpdate(ChangeCommand):
+    words = ("group", "update")
+    task = "onboarding"
+    summary = (
+        "Replace a group's members and their priorities (all of them: members not given are removed; "
+        "priority 1 is tried first)."
+    )
+    params = (
+        GROUP,
+        Param(
+            "members",
+            "VC[:PRIORITY]",
+            "member connector and priority 1–99 (repeatable, at most 3; none empties the group)",
+            "--member",
+            repeat=True,
+            required=False,
+            convert=parse_member,
+        ),
+    )
+    examples = (
+        "/voice group update pstn-failover --member pstn-primary:1 --member pstn-secondary:2",
+        "/voice group update 123a456b-c7d8-90e1-fg23-4h567jkl8901 --member abcdef1ghij2klmno3pqr4:1",
+    )
+    permission = "group.update"
+
+    group: Name
+    members: list[Member] = Field(default_factory=list, max_length=3)
+
+    def references(self) -> list[Reference]:
+        return [Reference("group", self.group)] + [
+            Reference("connector", member.connector) for member in self.members
+        ]
+
+
+class GroupFailover(ChangeCommand):
+    words = ("group", "failover")
+    task = "incident"
+    summary = (
+        "Make another member of a group its first choice: it takes the first member's priority and "
+        "the first member takes its place (without --to, the second in priority order)."
+    )
+    params = (
+        GROUP,
+        Param(
+            "to",
+            "VC",
+            "the member to put first (default: the second in priority order)",
+            "--to",
+            required=False,
+        ),
+    )
+    examples = (
+        "/voice group failover pstn-failover",
+        "/voice group failover pstn-failover --to pstn-secondary",
+    )
+    permission = "group.failover"
+
+    group: Name
+    to: Name | None = None
+
+    def references(self) -> list[Reference]:
+        target = [Reference("connector", self.to)] if self.to else []
+        return [Reference("group", self.group), *target]
+
+
+class GroupRename(ChangeCommand):
+    words = ("group", "rename")
+    task = "onboarding"
+    summary = "Rename a voice connector group (the new name must not be used in any configured region)."
+    params = (GROUP, Param("name", "NEWNAME", "the group's new name"))
+    examples = ("/voice group rename pstn-failover pstn-east-failover",)
+    permission = "group.rename"
+
+    group: Name
+    name: Name
+
+    def references(self) -> list[Reference]:
+        return [Reference("group", self.group)]

@@ -25,8 +25,15 @@ from bot.settings import AwsSettings, CoreSettings
 from bot.store import Status
 from bot.workflow import Request
 from commands import ChangeCommand
-from commands.connector import ConnectorCreate, ConnectorDelete
-from commands.group import GroupCreate, GroupDelete
+from commands.connector import (
+    ConnectorCreate,
+    ConnectorDelete,
+    ConnectorEncryption,
+    ConnectorRename,
+    ConnectorTag,
+    ConnectorUntag,
+)
+from commands.group import GroupCreate, GroupDelete, GroupFailover, GroupRename, GroupUpdate
 from commands.numbers import NumbersAssociate, NumbersDisassociate
 from commands.origination import OriginationClear, OriginationDisable, OriginationEnable, OriginationSet
 from commands.proxy import ProxyClear, ProxySet
@@ -56,6 +63,7 @@ async def read_account(sandbox: RunningSandbox) -> Account:
                         client.get_voice_connector_origination, connector, "Origination"
                     ),
                     "proxy": await _optional(client.get_voice_connector_proxy, connector, "Proxy"),
+                    "tags": await _tags(client, connector),
                 }
     groups: dict[str, str] = {}
     for region in REGIONS:
@@ -79,6 +87,11 @@ async def read_account(sandbox: RunningSandbox) -> Account:
                 break
             token = {"NextToken": page["NextToken"]}
     return account
+
+
+async def _tags(client: Any, connector: dict[str, Any]) -> dict[str, str]:
+    listed = await client.list_tags_for_resource(ResourceARN=connector["VoiceConnectorArn"])
+    return {tag["Key"]: tag["Value"] for tag in listed["Tags"]}
 
 
 async def _optional(get: Callable[..., Any], connector: dict[str, Any], key: str) -> Any:
@@ -119,7 +132,13 @@ ROWS = (
         "connector create lifecycle-vc --region us-west-2 --no-encryption --tag team=voice",
         lambda account: (
             account["connectors"]["lifecycle-vc"]
-            == {"region": "us-west-2", "encryption": False, "origination": None, "proxy": None}
+            == {
+                "region": "us-west-2",
+                "encryption": False,
+                "origination": None,
+                "proxy": None,
+                "tags": {"team": "voice"},
+            }
         ),
     ),
     Row(
@@ -151,6 +170,53 @@ ROWS = (
         lambda account: "pstn-failover" not in account["groups"] and N1 not in account["numbers"],
         setup=(f"numbers associate pstn-failover {N1} {N2}",),
         caveat="new ID",
+    ),
+    Row(
+        GroupUpdate,
+        "group update pstn-failover --member pstn-secondary:1 --member pstn-primary:3",
+        lambda account: (
+            account["groups"]["pstn-failover"]["members"] == [("pstn-primary", 3), ("pstn-secondary", 1)]
+        ),
+    ),
+    Row(
+        GroupFailover,
+        "group failover pstn-failover --reason 'primary SBC down'",
+        lambda account: (
+            account["groups"]["pstn-failover"]["members"] == [("pstn-primary", 2), ("pstn-secondary", 1)]
+        ),
+    ),
+    Row(
+        GroupRename,
+        "group rename pstn-failover pstn-east",
+        lambda account: (
+            "pstn-failover" not in account["groups"] and account["groups"]["pstn-east"]["members"]
+        ),
+    ),
+    Row(
+        ConnectorRename,
+        "connector rename pstn-secondary pstn-west",
+        lambda account: (
+            "pstn-secondary" not in account["connectors"] and "pstn-west" in account["connectors"]
+        ),
+    ),
+    Row(
+        ConnectorEncryption,
+        "connector encryption pstn-secondary --off",
+        lambda account: account["connectors"]["pstn-secondary"]["encryption"] is False,
+    ),
+    Row(
+        ConnectorTag,
+        "connector tag pstn-secondary team=ops 'site=Seattle 2' --remove old",
+        lambda account: (
+            account["connectors"]["pstn-secondary"]["tags"] == {"team": "ops", "site": "Seattle 2"}
+        ),
+        setup=("connector tag pstn-secondary team=voice old=1",),
+    ),
+    Row(
+        ConnectorUntag,
+        "connector untag pstn-secondary team",
+        lambda account: account["connectors"]["pstn-secondary"]["tags"] == {"old": "1"},
+        setup=("connector tag pstn-secondary team=voice old=1",),
     ),
     Row(
         NumbersAssociate,

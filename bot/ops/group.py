@@ -1,4 +1,5 @@
-"""Voice connector groups: list, show, create, delete; their requests, read-backs, inverses, views."""
+"""Voice connector groups: list, show, create, delete, update, failover, rename; their requests,
+read-backs, inverses and views."""
 
 import asyncio
 import shlex
@@ -6,7 +7,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.ops import numbers
-from bot.ops.common import delete_created, describe, ids_of, new_plan, no_single_state, refuse_taken_name
+from bot.ops.common import (
+    NothingToDo,
+    Unplannable,
+    delete_created,
+    describe,
+    ids_of,
+    new_plan,
+    no_single_state,
+    refuse_taken_name,
+)
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, Creates, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Table
 from bot.results import (
@@ -20,10 +30,11 @@ from bot.results import (
     Plan,
 )
 from bot.voice import VoiceService
-from commands.group import GroupCreate, GroupDelete, GroupShow
+from commands import ChangeCommand
+from commands.group import GroupCreate, GroupDelete, GroupFailover, GroupRename, GroupShow, GroupUpdate
 from commands.group import GroupList as GroupListCommand
 from voice_domain.located import Located, Reference
-from voice_domain.shapes import AwsShape, VoiceConnectorGroup
+from voice_domain.shapes import AwsShape, VoiceConnectorGroup, VoiceConnectorItem
 
 NEW_GROUP_ID = "(the new group's ID)"
 CREATED_SKEW = timedelta(seconds=30)
@@ -173,22 +184,29 @@ async def plan_create(command: GroupCreate, voice: VoiceService, located: list[L
     )
 
 
-def update_without(region: str, group: VoiceConnectorGroup, *, without: str | None) -> ApiCall:
-    """UpdateVoiceConnectorGroup keeping the group's name and every member but `without` (all, if None)."""
-    items = [
-        {"VoiceConnectorId": item.voice_connector_id, "Priority": item.priority}
-        for item in group.voice_connector_items
-        if without is not None and item.voice_connector_id != without
-    ]
+def update_request(region: str, group_id: str, name: str, items: list[VoiceConnectorItem]) -> ApiCall:
+    """UpdateVoiceConnectorGroup sets the whole group: its name and every member with its priority."""
     return ApiCall(
         operation="UpdateVoiceConnectorGroup",
         region=region,
         params={
-            "VoiceConnectorGroupId": group.voice_connector_group_id,
-            "Name": group.name,
-            "VoiceConnectorItems": items,
+            "VoiceConnectorGroupId": group_id,
+            "Name": name,
+            "VoiceConnectorItems": [
+                {"VoiceConnectorId": item.voice_connector_id, "Priority": item.priority} for item in items
+            ],
         },
     )
+
+
+def update_without(region: str, group: VoiceConnectorGroup, *, without: str | None) -> ApiCall:
+    """UpdateVoiceConnectorGroup keeping the group's name and every member but `without` (all, if None)."""
+    kept = [
+        item
+        for item in group.voice_connector_items
+        if without is not None and item.voice_connector_id != without
+    ]
+    return update_request(region, group.voice_connector_group_id, group.name, kept)
 
 
 async def plan_delete(command: GroupDelete, voice: VoiceService, located: list[Located]) -> Plan:
@@ -242,6 +260,178 @@ async def plan_delete(command: GroupDelete, voice: VoiceService, located: list[L
     )
 
 
+async def connector_names(voice: VoiceService) -> dict[str, str]:
+    """Connector ID → name in every region that answers, to name members nobody typed."""
+    across = await voice.list_reachable(voice.list_connectors)
+    return {c.voice_connector_id: c.name for listed in across.found.values() for c in listed}
+
+
+def group_state(group: VoiceConnectorGroup) -> dict[str, object]:
+    """A group change's `before`: the name and members undo puts back, and staleness compares."""
+    return VoiceConnectorGroup(
+        voice_connector_group_id=group.voice_connector_group_id,
+        name=group.name,
+        voice_connector_items=group.voice_connector_items,
+    ).to_api()
+
+
+def _located_group(target: Located) -> VoiceConnectorGroup:
+    group = target.resource
+    assert isinstance(group, VoiceConnectorGroup)
+    return group
+
+
+def _group_plan(
+    command: ChangeCommand,
+    target: Located,
+    name: str,
+    items: list[VoiceConnectorItem],
+    changes: list[FieldChange],
+    warnings: list[str] | None = None,
+) -> Plan:
+    """One UpdateVoiceConnectorGroup that leaves the group with exactly this name and these members."""
+    return new_plan(
+        f"{command.command_name().capitalize()}: {describe(target)}",
+        [update_request(target.region, target.id, name, items)],
+        target=target,
+        changes=changes,
+        warnings=warnings or [],
+        before=group_state(_located_group(target)),
+    )
+
+
+def _priority(priority: int | None) -> str | None:
+    return None if priority is None else f"priority {priority}"
+
+
+async def plan_update(command: GroupUpdate, voice: VoiceService, located: list[Located]) -> Plan:
+    """Members added, removed and re-prioritised, each named; AWS refuses a connector listed twice."""
+    target, connectors = located[0], located[1:]
+    group = _located_group(target)
+    wanted = [
+        VoiceConnectorItem(voice_connector_id=found.id, priority=member.priority)
+        for member, found in zip(command.members, connectors, strict=True)
+    ]
+    typed = [found.id for found in connectors]
+    repeated = sorted({describe(found) for found in connectors if typed.count(found.id) > 1})
+    if repeated:
+        raise Unplannable(f"{'; '.join(repeated)} is listed more than once: a group lists a connector once.")
+    names = await connector_names(voice) | {found.id: found.name for found in connectors}
+    now = {item.voice_connector_id: item.priority for item in group.voice_connector_items}
+    then = {item.voice_connector_id: item.priority for item in wanted}
+    changes = [
+        FieldChange(
+            field=f"{_kind(connector_id, now, then)} member {_label(connector_id, names)}",
+            before=_priority(now.get(connector_id)),
+            after=_priority(then.get(connector_id)),
+        )
+        for connector_id in dict.fromkeys([*now, *then])
+        if now.get(connector_id) != then.get(connector_id)
+    ]
+    if not changes:
+        raise NothingToDo(f"{describe(target)} already has exactly those members and priorities.")
+    warnings = (
+        [f"Group {group.name} will have no members: calls to its numbers will fail until members are added."]
+        if not wanted
+        else []
+    )
+    return _group_plan(command, target, group.name, wanted, changes, warnings)
+
+
+def _kind(connector_id: str, now: dict[str, int | None], then: dict[str, int | None]) -> str:
+    if connector_id not in now:
+        return "added"
+    return "removed" if connector_id not in then else "re-prioritised"
+
+
+def _order(items: list[VoiceConnectorItem], names: dict[str, str]) -> str:
+    ranked = sorted(items, key=lambda item: item.priority or 0)
+    return ", ".join(
+        f"{item.priority} {names.get(item.voice_connector_id, item.voice_connector_id)}" for item in ranked
+    )
+
+
+async def plan_failover(command: GroupFailover, voice: VoiceService, located: list[Located]) -> Plan:
+    """Swap the priorities of the first member and the chosen one; every other member keeps its own."""
+    target = located[0]
+    group = _located_group(target)
+    names = await connector_names(voice)
+    ranked = sorted(group.voice_connector_items, key=lambda item: item.priority or 0)
+    first = _single_first(target, ranked, names)
+    chosen = _failover_to(target, ranked, located[1] if command.to else None, names)
+    if chosen.voice_connector_id == first.voice_connector_id:
+        raise NothingToDo(
+            f"{_label(chosen.voice_connector_id, names)} is already first in group {group.name}."
+        )
+    swap = {first.voice_connector_id: chosen.priority, chosen.voice_connector_id: first.priority}
+    items = [
+        item.model_copy(update={"priority": swap.get(item.voice_connector_id, item.priority)})
+        for item in group.voice_connector_items
+    ]
+    changes = [
+        FieldChange(
+            field="order (priority, member)", before=_order(ranked, names), after=_order(items, names)
+        )
+    ]
+    return _group_plan(command, target, group.name, items, changes)
+
+
+def _label(connector_id: str, names: dict[str, str]) -> str:
+    return f"{names.get(connector_id, '(unknown)')} ({connector_id})"
+
+
+def _tied(one: VoiceConnectorItem, other: VoiceConnectorItem, names: dict[str, str]) -> str:
+    return (
+        f"{_label(one.voice_connector_id, names)} and {_label(other.voice_connector_id, names)} "
+        f"share priority {one.priority}"
+    )
+
+
+def _single_first(
+    target: Located, ranked: list[VoiceConnectorItem], names: dict[str, str]
+) -> VoiceConnectorItem:
+    if len(ranked) < 2:
+        raise Unplannable(
+            f"{describe(target)} has {len(ranked)} member(s): there is no other member to fail over to "
+            "(add one with `group update`)."
+        )
+    if ranked[0].priority == ranked[1].priority:
+        raise Unplannable(
+            f"{_tied(ranked[0], ranked[1], names)}, so no single member is first: "
+            "set the priorities you want with `group update`."
+        )
+    return ranked[0]
+
+
+def _failover_to(
+    target: Located, ranked: list[VoiceConnectorItem], to: Located | None, names: dict[str, str]
+) -> VoiceConnectorItem:
+    """The member named by --to, or else the one second in priority order (when only one is)."""
+    if to is not None:
+        chosen = next((item for item in ranked if item.voice_connector_id == to.id), None)
+        if chosen is None:
+            members = ", ".join(_label(item.voice_connector_id, names) for item in ranked)
+            raise Unplannable(
+                f"{describe(to)} is not a member of {describe(target)}; its members are {members}."
+            )
+        return chosen
+    if len(ranked) > 2 and ranked[1].priority == ranked[2].priority:
+        raise Unplannable(
+            f"{_tied(ranked[1], ranked[2], names)} in second place: say which to put first with --to."
+        )
+    return ranked[1]
+
+
+async def plan_rename(command: GroupRename, voice: VoiceService, located: list[Located]) -> Plan:
+    target = located[0]
+    group = _located_group(target)
+    if command.name == group.name:
+        raise NothingToDo(f"{describe(target)} is already named '{command.name}'.")
+    await refuse_taken_name("voice connector group", command.name, voice, voice.list_groups)
+    changes = [FieldChange(field="name", before=group.name, after=command.name)]
+    return _group_plan(command, target, command.name, group.voice_connector_items, changes)
+
+
 # Read-backs --------------------------------------------------------------------------------
 
 
@@ -263,12 +453,14 @@ def made(response: dict[str, Any]) -> VoiceConnectorGroup:
 
 
 async def update_seen(call: ApiCall, voice: VoiceService) -> bool:
+    """Every sender (update, failover, rename, and the deletes that empty groups) sets the whole
+    group, so the group must have exactly the name and the members with priorities that were sent."""
     group = await find(voice, call.region, call.params["VoiceConnectorGroupId"])
+    if group is None:
+        return False
     wanted = {(item["VoiceConnectorId"], item.get("Priority")) for item in call.params["VoiceConnectorItems"]}
-    members = (
-        {(item.voice_connector_id, item.priority) for item in group.voice_connector_items} if group else None
-    )
-    return members == wanted
+    members = {(item.voice_connector_id, item.priority) for item in group.voice_connector_items}
+    return group.name == call.params["Name"] and members == wanted
 
 
 async def delete_seen(call: ApiCall, voice: VoiceService) -> bool:
@@ -296,6 +488,35 @@ def recreate_caveats(outcome: Outcome) -> list[str]:
     return ["A deleted group cannot come back as it was: undoing creates a new one with a new ID."]
 
 
+def _recorded(words: str, outcome: Outcome) -> VoiceConnectorGroup:
+    """The group as the change found it (name and members), when the change ended in one state."""
+    if outcome.status != "applied" or outcome.plan.before is None:
+        raise no_single_state(words, outcome)
+    return VoiceConnectorGroup.model_validate(outcome.plan.before)
+
+
+def restore_members(outcome: Outcome) -> str:
+    """`group update` with the members and priorities the group had."""
+    before = _recorded("group update", outcome)
+    members = [
+        f"--member {item.voice_connector_id}:{item.priority or 1}" for item in before.voice_connector_items
+    ]
+    return " ".join(["group", "update", before.voice_connector_group_id, *members])
+
+
+def fail_back(outcome: Outcome) -> str:
+    """A failover swapped two priorities; failing over to the old first swaps them back, and needs
+    only the permission on-call used for the failover itself."""
+    before = _recorded("group failover", outcome)
+    first = min(before.voice_connector_items, key=lambda item: item.priority or 0)
+    return f"group failover {before.voice_connector_group_id} --to {first.voice_connector_id}"
+
+
+def restore_name(outcome: Outcome) -> str:
+    before = _recorded("group rename", outcome)
+    return f"group rename {before.voice_connector_group_id} {shlex.quote(before.name)}"
+
+
 READS[GroupListCommand] = ReadOps(read_list, view_list)
 READS[GroupShow] = ReadOps(read_show, view_show)
 CHANGES[GroupCreate] = ChangeOps(
@@ -314,6 +535,15 @@ CHANGES[GroupDelete] = ChangeOps(
     ),
     inverse=recreate,
     caveats=recreate_caveats,
+)
+CHANGES[GroupUpdate] = ChangeOps(
+    plan_update, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=restore_members
+)
+CHANGES[GroupFailover] = ChangeOps(
+    plan_failover, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=fail_back
+)
+CHANGES[GroupRename] = ChangeOps(
+    plan_rename, sends=frozenset({"UpdateVoiceConnectorGroup"}), inverse=restore_name
 )
 EFFECTS["CreateVoiceConnectorGroup"] = Creates(made=made, find=find_created)
 EFFECTS["UpdateVoiceConnectorGroup"] = Shows(update_seen)

@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.sandbox import wire
 from bot.sandbox.handlers import Params, handles, with_token
+from bot.sandbox.handlers.tags import new_tags
 from bot.sandbox.pagination import decode_token, take_page
-from bot.sandbox.records import Tag
 from bot.sandbox.state import SandboxState, listing_key
 
 
@@ -18,7 +18,7 @@ def create_voice_connector(state: SandboxState, region: str, params: Params) -> 
         name=params["Name"],
         require_encryption=params["RequireEncryption"],
         aws_region=params.get("AwsRegion"),
-        tags=[Tag(key=tag["Key"], value=tag["Value"]) for tag in params.get("Tags", [])],
+        tags=new_tags(params.get("Tags", [])),
         integration_type=params.get("IntegrationType"),
         network_type=params.get("NetworkType"),
     )
