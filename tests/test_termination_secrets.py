@@ -67,9 +67,9 @@ async def test_slack_shows_the_password_to_the_requester_alone_and_nowhere_else(
     approved = await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview, user="U0ALICE")
     [result] = await approved.wait()
     await bot.standin.wait_until(
-        lambda: bot.standin.calls("chat.postEphemeral"), "the password, shown privately"
+        lambda: bool(bot.standin.calls("chat.postEphemeral")), "the password, shown privately"
     )
-    await bot.standin.wait_until(lambda: bot.standin.calls("chat.postMessage"), "the announcement")
+    await bot.standin.wait_until(lambda: bool(bot.standin.calls("chat.postMessage")), "the announcement")
 
     [shown] = bot.standin.calls("chat.postEphemeral")
     assert (shown.args["user"], shown.args["channel"]) == ("U0BOB", "C0OPS"), (
