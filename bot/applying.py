@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.aws_errors import VoiceError
 from bot.ops.common import created_id
-from bot.ops.registry import EFFECTS, Creates, Shows
+from bot.ops.registry import EFFECTS, SECRETS, Creates, Shows
+from bot.outcomes import Revealed
 from bot.results import ApiCall, ErrorInfo, Outcome, Plan
 from bot.voice import VoiceService
 from voice_domain.shapes import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
@@ -23,10 +24,17 @@ Progress = Callable[[int, int], Awaitable[None]]
 """Called with (numbers done, numbers in all) as batches finish."""
 
 
-async def apply_plan(plan: Plan, voice: VoiceService, progress: Progress | None = None) -> Outcome:
+async def apply_plan(
+    plan: Plan,
+    voice: VoiceService,
+    progress: Progress | None = None,
+    revealed: list[Revealed] | None = None,
+) -> Outcome:
+    """`revealed` receives the secrets made for requests AWS accepted (kept out of the Outcome,
+    which is stored); a plan that makes one is refused without it, since nobody could see it."""
     if plan.calls and all(_batched(call) for call in plan.calls):
         return await _apply_batches(plan, voice, progress)
-    return await _apply_in_order(plan, voice)
+    return await _apply_in_order(plan, voice, revealed)
 
 
 def _batched(call: ApiCall) -> bool:
@@ -34,15 +42,26 @@ def _batched(call: ApiCall) -> bool:
     return isinstance(check, Shows) and check.batched
 
 
-async def _apply_in_order(plan: Plan, voice: VoiceService) -> Outcome:
+def _with_secret(call: ApiCall, revealed: list[Revealed] | None) -> tuple[dict[str, Any], list[Revealed]]:
+    """The parameters to send: the plan's, plus the secret the operation needs, made just now."""
+    make = SECRETS.get(call.operation)
+    if make is None:
+        return call.params, []
+    if revealed is None:
+        raise TypeError(f"{call.operation} makes a secret, and nobody was given to show it to")
+    return make(call)
+
+
+async def _apply_in_order(plan: Plan, voice: VoiceService, revealed: list[Revealed] | None) -> Outcome:
     responses: list[dict[str, Any]] = []
     created: VoiceConnector | VoiceConnectorGroup | None = None
     succeeded: list[str] = []
     reconciled = False
     for planned in plan.calls:
         call = planned.with_created_id(created_id(created))
+        params, secrets = _with_secret(call, revealed)
         try:
-            response = await voice.apply(call.operation, call.region, call.params)
+            response = await voice.apply(call.operation, call.region, params)
         except VoiceError as error:
             return Outcome(
                 plan=plan,
@@ -53,6 +72,8 @@ async def _apply_in_order(plan: Plan, voice: VoiceService) -> Outcome:
                 created=created,
             )
         responses.append(response)
+        if revealed is not None:
+            revealed.extend(secrets)
         check = EFFECTS[call.operation]
         if isinstance(check, Creates):
             created = check.made(response)

@@ -11,9 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.applying import Progress
-from bot.outcomes import Answer, awaiting
+from bot.outcomes import Answer, Applied, awaiting
 from bot.render.doc import Doc
-from bot.render.outcome_views import answer_view
+from bot.render.outcome_views import answer_view, secrets_text
 from bot.render.terminal import to_text
 from bot.results import Plan
 from bot.store import ChangeRecord
@@ -56,7 +56,10 @@ class Console:
             self.show(await self.workflow.cancel(change_id, request))
             return False
         result = await self.workflow.confirm(change_id, replace(request, text=""), self._progress)
-        return self.show(result).level == "success"
+        shown = self.show(result)
+        if isinstance(result, Applied) and result.secrets:
+            self.write(secrets_text(result.secrets))  # this terminal is the requester's own
+        return shown.level == "success"
 
 
 def prompt_confirm(question: str) -> bool:

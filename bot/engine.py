@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from bot.applying import Progress, apply_plan
 from bot.aws_errors import VoiceError
 from bot.ops.common import NothingToDo, Unplannable
+from bot.outcomes import Revealed
 from bot.planning import make_plan
 from bot.reading import read
 from bot.render import views
@@ -66,5 +67,7 @@ class Engine:
                 None, views.error_view(ErrorInfo.of(error), f"Could not plan /voice {command.command_name()}")
             )
 
-    async def apply(self, plan: Plan, progress: Progress | None = None) -> Outcome:
-        return await apply_plan(plan, self.voice, progress)
+    async def apply(
+        self, plan: Plan, progress: Progress | None = None, revealed: list[Revealed] | None = None
+    ) -> Outcome:
+        return await apply_plan(plan, self.voice, progress, revealed)

@@ -1,7 +1,8 @@
 """Structured JSON logs with request IDs, and secrets redacted before anything is written.
 
 Every line is one JSON object (time, level, logger, message, request_id, exception). Slack
-tokens, the signing secret, AWS secret keys, Authorization headers and response_urls (which let
+tokens, the signing secret, AWS secret keys, `Password` values (a botocore debug line shows a SIP
+credential's request), Authorization headers and response_urls (which let
 anyone post into the conversation for 30 minutes) are masked whatever logger or library wrote them,
 so a debug line cannot leak them. URLs are matched plain, percent-encoded (Bolt logs raw form
 bodies) and JSON-escaped (a backslash before each slash).
@@ -24,7 +25,8 @@ _PATTERNS = (
     re.compile(r"xapp-[A-Za-z0-9-]+"),  # Slack app-level tokens
     re.compile(r"(?P<keep>(?i:authorization)['\"]?\s*[:=]\s*['\"]?)[^'\"\n]+"),
     re.compile(
-        r"(?P<keep>(?i:aws_secret_access_key|secret_access_key|signing_secret)['\"]?\s*[:=]\s*['\"]?)[^'\"\s,}]+"
+        r"(?P<keep>(?i:aws_secret_access_key|secret_access_key|signing_secret|password)\\?['\"]?\s*[:=]\s*\\?['\"]?)"
+        r"[^'\"\s,}\\]+"
     ),
     re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"),  # AWS access key IDs
 )

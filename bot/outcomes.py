@@ -5,7 +5,7 @@ surface reads off an answer whether it is shown in the channel (`is_public`) and
 if any, awaits a click or a prompt (`awaiting`).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.render.doc import Doc
 from bot.results import Outcome, Plan
@@ -138,12 +138,23 @@ class NotApplied:
 
 
 @dataclass(frozen=True)
+class Revealed:
+    """A secret made while applying (a SIP password): sent to AWS, then shown once, privately, to
+    the requester. It lives only in this answer: never in a plan, the store, a log or an announcement."""
+
+    what: str
+    value: str = field(repr=False)
+
+
+@dataclass(frozen=True)
 class Applied:
-    """AWS's outcome for the change; `recorded` False when the store could not take it."""
+    """AWS's outcome for the change; `recorded` False when the store could not take it. `secrets`:
+    what the requester alone must see once; views never render them, surfaces deliver them privately."""
 
     record: ChangeRecord
     outcome: Outcome
     recorded: bool = True
+    secrets: tuple[Revealed, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from bot.outcomes import (
     Proposed,
     ReadAnswered,
     Reconciled,
+    Revealed,
     StoreDown,
     UndoImpossible,
     Undoing,
@@ -330,8 +331,9 @@ class Workflow:
             return NotApplied(record.id, reason, renewed)
         reporter = progress(record, previewed) if progress and len(previewed.calls) > 1 else None
         renewing = asyncio.create_task(self._renew_claim(record.id))
+        revealed: list[Revealed] = []  # secrets for the requester alone: never stored or announced
         try:
-            outcome = await self.engine.apply(previewed, reporter)
+            outcome = await self.engine.apply(previewed, reporter, revealed)
         finally:
             renewing.cancel()
         status = _FINAL_STATUS[outcome.status]
@@ -341,10 +343,9 @@ class Workflow:
             final = await self.store.get(record.id) or record
         except StoreUnavailable:
             log.exception("change %s ended %s but could not be recorded", record.id, status)
-            return Applied(record, outcome, recorded=False)
-        applied = Applied(final, outcome)
-        await self._announce(applied)
-        return applied
+            return Applied(record, outcome, recorded=False, secrets=tuple(revealed))
+        await self._announce(Applied(final, outcome))
+        return Applied(final, outcome, secrets=tuple(revealed))
 
     async def _renew_claim(self, change_id: str) -> None:
         """Keep the claim fresh while AWS work runs (a throttled bulk change takes minutes), so no

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.outcomes import Revealed
 from bot.render.doc import Doc
 from bot.results import ApiCall, Outcome, Plan
 from bot.voice import VoiceService
@@ -82,6 +83,13 @@ class Creates:
     made: Callable[[dict[str, Any]], VoiceConnector | VoiceConnectorGroup]
     find: Callable[[ApiCall, VoiceService, datetime], Awaitable[str | None]]
 
+
+MakesSecret = Callable[[ApiCall], tuple[dict[str, Any], list[Revealed]]]
+"""Given a planned request, the parameters to send with a secret made now, and that secret."""
+
+SECRETS: dict[str, MakesSecret] = {}
+"""Operations whose request carries a secret the plan must not hold (a SIP password): the plan, and
+so the audit store, has everything else; applying makes the secret and hands it to the requester."""
 
 CHANGES: dict[type[Command], ChangeOps] = {}
 READS: dict[type[Command], ReadOps] = {}

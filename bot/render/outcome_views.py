@@ -26,6 +26,7 @@ from bot.outcomes import (
     Proposed,
     ReadAnswered,
     Reconciled,
+    Revealed,
     StoreDown,
     UndoImpossible,
     Undoing,
@@ -184,3 +185,12 @@ def _record_fields(record: ChangeRecord) -> tuple[tuple[str, str], ...]:
     if record.undo_of:
         fields.append(("Undoes", record.undo_of))
     return tuple(fields)
+
+
+def secrets_text(secrets: tuple[Revealed, ...]) -> str:
+    """The words that show secrets to the one person who may see them, once. Each value follows
+    `Password:` so a library's debug line that carries this text is masked by the log redactor."""
+    return "\n".join(
+        f"{secret.what} (shown once and not stored: copy it now)\nPassword: `{secret.value}`"
+        for secret in secrets
+    )

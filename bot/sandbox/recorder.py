@@ -26,12 +26,24 @@ class Recorder:
     def record(
         self, operation: str | None, method: str, path: str, query: Mapping[str, str], body: Any
     ) -> None:
-        entry = RecordedRequest(operation=operation, method=method, path=path, query=dict(query), body=body)
+        entry = RecordedRequest(
+            operation=operation, method=method, path=path, query=dict(query), body=_masked(body)
+        )
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()
 
     def close(self) -> None:
         self._file.close()
+
+
+def _masked(body: Any) -> Any:
+    """The body with every `Password` member masked: a SIP credential's password is a secret even
+    in a test log (Credential.Password is `sensitive` in the model)."""
+    if isinstance(body, dict):
+        return {key: "[redacted]" if key == "Password" else _masked(value) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_masked(item) for item in body]
+    return body
 
 
 def read_records(path: Path) -> list[RecordedRequest]:

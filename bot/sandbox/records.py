@@ -54,6 +54,22 @@ class Proxy(Record):
     disabled: bool = False
 
 
+class Termination(Record):
+    cps_limit: int = 1
+    calling_regions: list[str]
+    cidr_allowed_list: list[str] = Field(default_factory=list)
+    default_phone_number: str | None = None
+    disabled: bool = False
+
+
+class SipCredential(Record):
+    """A termination SIP user. Only a salted SHA-256 of the password is kept: AWS never returns it."""
+
+    username: str
+    salt: str
+    password_sha256: str
+
+
 class VoiceConnector(Record):
     id: str
     serial: int  # creation order across connectors and groups: the immutable listing/pagination key
@@ -65,6 +81,8 @@ class VoiceConnector(Record):
     tags: list[Tag] = Field(default_factory=list)
     origination: Origination | None = None
     proxy: Proxy | None = None
+    termination: Termination | None = None
+    credentials: list[SipCredential] = Field(default_factory=list)
     created: Timestamp
     updated: Timestamp
 

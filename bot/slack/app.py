@@ -22,7 +22,7 @@ from bot.outcomes import Answer, Applied, Reconciled, is_public
 from bot.policy import Policy
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Fields, Notice
-from bot.render.outcome_views import answer_view
+from bot.render.outcome_views import answer_view, secrets_text
 from bot.slack.actions import APPLY_ACTION, CANCEL_ACTION, PREVIEW_ACTIONS
 from bot.slack.delivery import Conversation, Delivery
 from bot.slack.files import SlackFiles
@@ -169,7 +169,21 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
             answer = await workflow.confirm(change_id, request, progress_in(client, channel_id))
         else:
             answer = await workflow.cancel(change_id, request)
-        await deliver(answer, Conversation(user_id, channel_id, respond), replace_original=True)
+        conversation = Conversation(user_id, channel_id, respond)
+        await deliver(answer, conversation, replace_original=True)
+        if isinstance(answer, Applied) and answer.secrets:
+            await reveal(answer, conversation)
+
+    async def reveal(applied: Applied, conversation: Conversation) -> None:
+        """Secrets go to the requester alone (not the approver who clicked), once."""
+        record = applied.record
+        text = secrets_text(applied.secrets)
+        if not await delivery.secret(record.channel_id or conversation.channel_id, record.requested_by, text):
+            lost = (
+                f"Change {record.id} was applied, but its new password could not be shown privately to "
+                f"{record.requested_by}: add the user again to make another."
+            )
+            await delivery.private(conversation, Doc(lost, (Notice("warning", lost),), "warning"))
 
     @app.action(APPLY_ACTION)
     async def apply_change(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:

@@ -64,6 +64,16 @@ class Delivery:
         if blocks is not None:
             await self._plain(conversation, doc)
 
+    async def secret(self, channel_id: str, user_id: str, text: str) -> bool:
+        """To one person only, as an ephemeral message (Slack keeps no copy in the channel's
+        history). False, logged without the text, when Slack refuses it."""
+        try:
+            await self.client.chat_postEphemeral(channel=channel_id, user=user_id, text=text)
+        except SlackApiError as error:
+            log.error("could not show a secret privately: %s", error.response.get("error"))
+            return False
+        return True
+
     async def public(self, conversation: Conversation, doc: Doc, *, replace_original: bool = False) -> None:
         """The whole channel sees it (a preview, a result). Long lists come as files."""
         messages = to_messages(doc, files_allowed=True)
