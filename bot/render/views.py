@@ -25,7 +25,7 @@ from bot.results import (
     Plan,
 )
 from bot.store import ChangeRecord
-from commands import COMMANDS, Command, UsageError, find
+from commands import COMMANDS, Command, UsageError, find_prefix
 from voice_domain.shapes import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
 
 _STATUS_TITLES = {"applied": "Applied", "partial": "Partly applied", "failed": "Failed"}
@@ -34,9 +34,9 @@ _STATUS_LEVELS: dict[str, Level] = {"applied": "success", "partial": "warning", 
 
 def help_view(topic: list[str]) -> Doc:
     if topic:
-        command = find(tuple(word.lower() for word in topic[:2])) or find((topic[0].lower(),))
-        if command is not None:
-            return command_help(command)
+        found = find_prefix(topic)
+        if found is not None:
+            return command_help(found[0])
         return Doc(
             f"No command `{' '.join(topic)}`",
             (Notice("warning", f"There is no `/voice {' '.join(topic)}`."),),
