@@ -17,8 +17,8 @@ END_OF_SUPPORT_DATE = "2026-04-07"
 sessions" (tests/test_proxy_end_of_support.py reads the model and keeps this in step)."""
 
 _ENDED = (
-    f"AWS ended support for Amazon Chime SDK proxy sessions on {END_OF_SUPPORT_DATE} (the end of "
-    "support notice of the chime-sdk-voice API, which marks every proxy operation deprecated)."
+    f"AWS ended support for Amazon Chime SDK proxy sessions on {END_OF_SUPPORT_DATE} (end of support "
+    "notice; the chime-sdk-voice API marks every proxy operation deprecated)."
 )
 PROXY_END_OF_SUPPORT = f"{_ENDED} These settings are shown for connectors that still have them."
 PROXY_WRITE_END_OF_SUPPORT = (
