@@ -11,6 +11,7 @@ from bot.ops.common import NothingToDo, Unplannable
 from bot.ops.origination import route_changes
 from bot.ops.registry import change_ops
 from bot.policy import Subject, load_policy
+from bot.render.views import help_view
 from bot.results import FieldChange, Plan
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
 from bot.slack.actions import APPLY_ACTION
@@ -196,6 +197,11 @@ def test_a_route_change_must_change_something() -> None:
         parse("origination route add vc sbc1.example.com/udp,priority=1,weight=1"), OriginationRouteAdd
     )
     assert isinstance(parse("ORIGINATION DRAIN vc 10.0.0.1"), OriginationDrain)
+
+
+def test_three_word_commands_have_help_of_their_own() -> None:
+    assert help_view(["origination", "route", "change"]).title.startswith("/voice origination route change:")
+    assert help_view(["Origination", "drain", "vc"]).title.startswith("/voice origination drain:")
 
 
 # Through the console: the diff a person sees, the request AWS gets, undo --------------------

@@ -2,6 +2,7 @@
 their requests, read-backs, inverses and views."""
 
 import shlex
+from collections.abc import Awaitable, Callable
 
 from bot.ops.common import NothingToDo, Unplannable, describe, settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
@@ -346,29 +347,19 @@ def restore(outcome: Outcome) -> str:
 
 
 READS[OriginationShow] = ReadOps(read_show, view_show)
-CHANGES[OriginationEnable] = ChangeOps(
-    plan_toggle, sends=frozenset({"PutVoiceConnectorOrigination"}), inverse=restore
+_PUTS: tuple[tuple[type[ChangeCommand], Callable[..., Awaitable[Plan]]], ...] = (
+    (OriginationEnable, plan_toggle),
+    (OriginationDisable, plan_toggle),
+    (OriginationSet, plan_set),
+    (OriginationRouteAdd, plan_route_add),
+    (OriginationRouteRemove, plan_route_remove),
+    (OriginationRouteChange, plan_route_change),
+    (OriginationDrain, plan_drain),
 )
-CHANGES[OriginationDisable] = ChangeOps(
-    plan_toggle, sends=frozenset({"PutVoiceConnectorOrigination"}), inverse=restore
-)
-CHANGES[OriginationSet] = ChangeOps(
-    plan_set, sends=frozenset({"PutVoiceConnectorOrigination"}), inverse=restore
-)
+for command, planner in _PUTS:
+    CHANGES[command] = ChangeOps(planner, sends=frozenset({"PutVoiceConnectorOrigination"}), inverse=restore)
 CHANGES[OriginationClear] = ChangeOps(
     plan_clear, sends=frozenset({"DeleteVoiceConnectorOrigination"}), inverse=restore
-)
-CHANGES[OriginationRouteAdd] = ChangeOps(
-    plan_route_add, sends=frozenset({"PutVoiceConnectorOrigination"}), inverse=restore
-)
-CHANGES[OriginationRouteRemove] = ChangeOps(
-    plan_route_remove, sends=frozenset({"PutVoiceConnectorOrigination"}), inverse=restore
-)
-CHANGES[OriginationRouteChange] = ChangeOps(
-    plan_route_change, sends=frozenset({"PutVoiceConnectorOrigination"}), inverse=restore
-)
-CHANGES[OriginationDrain] = ChangeOps(
-    plan_drain, sends=frozenset({"PutVoiceConnectorOrigination"}), inverse=restore
 )
 EFFECTS["PutVoiceConnectorOrigination"] = Shows(put_seen)
 EFFECTS["DeleteVoiceConnectorOrigination"] = Shows(delete_seen)
