@@ -3,7 +3,7 @@
 from commands.base import ChangeCommand, Command, Param, ReadCommand
 from commands.errors import UsageError
 from commands.parser import parse
-from commands.registry import COMMANDS, find
+from commands.registry import COMMANDS, find, find_prefix
 
 __all__ = [
     "COMMANDS",
@@ -13,5 +13,6 @@ __all__ = [
     "ReadCommand",
     "UsageError",
     "find",
+    "find_prefix",
     "parse",
 ]

@@ -1,15 +1,17 @@
-"""Origination (calls from Chime to your SIP hosts): show, set, enable, disable, clear."""
+"""Origination (calls from Chime to your SIP hosts): show, set, enable, disable, clear, and
+route-level edits: add, remove or change one route, drain one host."""
 
 import re
-from typing import ClassVar
+from typing import Annotated, ClassVar, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from commands.base import ChangeCommand, Param, ReadCommand
 from commands.connector import CONNECTOR
 from voice_domain.located import Reference
+from voice_domain.origination import RouteAddress
 from voice_domain.shapes import MAX_ROUTES, Route
-from voice_domain.values import Name
+from voice_domain.values import Host, Name, Protocol
 
 _ROUTE_NEEDS = (("/tcp or /udp", "protocol"), ("priority=N", "priority"), ("weight=N", "weight"))
 _HOST_PORT_PROTOCOL = re.compile(r"^(?P<host>[^:/,]+)(?::(?P<port>[^/,]*))?(?:/(?P<protocol>[^,]*))?$")
@@ -37,6 +39,17 @@ def parse_route(token: str) -> dict[str, object]:
         # says exactly how it distributes calls is also what an on-call engineer wants to review.
         raise ValueError(f"the route needs {', '.join(missing)} (the port defaults to 5060)")
     return route
+
+
+def parse_address(token: str) -> dict[str, object]:
+    """`HOST[:PORT]` → the fields of a RouteAddress."""
+    host, colon, port = token.partition(":")
+    if not host or "/" in token or "," in token:
+        raise ValueError("a route is named by HOST or HOST:PORT, such as sbc1.example.com:5060")
+    address: dict[str, object] = {"host": host}
+    if colon:
+        address["port"] = _whole_number("port", port)
+    return address
 
 
 def _whole_number(what: str, text: str) -> int:
@@ -132,3 +145,88 @@ class OriginationClear(_OriginationChange):
     params = (CONNECTOR,)
     examples = ("/voice origination clear pstn-primary",)
     permission = "origination.clear"
+
+
+ROUTE = Param(
+    "route",
+    "HOST[:PORT]/tcp|udp,priority=N,weight=N",
+    "the route, as `origination set --route` takes it; priority 1 is tried first",
+    convert=parse_route,
+)
+ROUTE_ADDRESS = Param(
+    "address",
+    "HOST[:PORT]",
+    "the route's host; add the port if the host has several routes",
+    convert=parse_address,
+)
+_CHANGEABLE = ("port", "protocol", "priority", "weight")
+
+
+class OriginationRouteAdd(_OriginationChange):
+    words = ("origination", "route", "add")
+    task = "onboarding"
+    summary = "Add one origination route; the others stay as they are."
+    params = (CONNECTOR, ROUTE)
+    examples = ("/voice origination route add pstn-primary sbc3.example.com:5060/udp,priority=1,weight=10",)
+    permission = "origination.route"
+
+    route: Route
+
+
+class OriginationRouteRemove(_OriginationChange):
+    words = ("origination", "route", "remove")
+    task = "onboarding"
+    summary = "Remove one origination route; the others stay as they are."
+    params = (CONNECTOR, ROUTE_ADDRESS)
+    examples = ("/voice origination route remove pstn-primary sbc3.example.com",)
+    permission = "origination.route"
+
+    address: RouteAddress
+
+
+class OriginationRouteChange(_OriginationChange):
+    words = ("origination", "route", "change")
+    task = "incident"
+    summary = "Change one origination route's priority, weight, port or protocol."
+    params = (
+        CONNECTOR,
+        ROUTE_ADDRESS,
+        Param("priority", "N", "new priority, 1–100 (1 is tried first)", "--priority", required=False),
+        Param(
+            "weight", "N", "new weight, 1–100 (splits calls within a priority)", "--weight", required=False
+        ),
+        Param("port", "N", "new port, 0–65535", "--port", required=False),
+        Param("protocol", "tcp|udp", "new protocol", "--protocol", required=False),
+    )
+    examples = (
+        "/voice origination route change pstn-primary sbc1.example.com --weight 1 --incident INC-4711",
+        "/voice origination route change pstn-primary sbc2.example.com:5061 --priority 1",
+    )
+    permission = "origination.route"
+
+    address: RouteAddress
+    priority: Annotated[int, Field(ge=1, le=100)] | None = None
+    weight: Annotated[int, Field(ge=1, le=100)] | None = None
+    port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    protocol: Protocol | None = None
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Self:
+        if not self.updates():
+            raise ValueError("give at least one of --priority, --weight, --port, --protocol")
+        return self
+
+    def updates(self) -> dict[str, object]:
+        """The route fields this command sets, by their Route names."""
+        return {name: getattr(self, name) for name in _CHANGEABLE if getattr(self, name) is not None}
+
+
+class OriginationDrain(_OriginationChange):
+    words = ("origination", "drain")
+    task = "incident"
+    summary = "Take one SIP host out of rotation: its routes go, the others stay (undo puts it back)."
+    params = (CONNECTOR, Param("host", "HOST", "the SIP host (FQDN or IP address) to take out"))
+    examples = ("/voice origination drain pstn-primary sbc1.example.com --incident INC-4711",)
+    permission = "origination.drain"
+
+    host: Host

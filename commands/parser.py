@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from commands.base import Command, Param
 from commands.errors import UsageError
 from commands.lexer import tokenize
-from commands.registry import COMMANDS, find
+from commands.registry import COMMANDS, find_prefix
 
 _SLASH_COMMAND = "/voice"
 
@@ -37,10 +37,10 @@ def parse(text: str) -> Command:
 
 def _match(tokens: list[str]) -> tuple[type[Command], list[str]]:
     """The command whose words are the longest prefix of the tokens."""
-    for length in (3, 2, 1):
-        command_class = find(tuple(word.lower() for word in tokens[:length]))
-        if command_class is not None:
-            return command_class, tokens[length:]
+    found = find_prefix(tokens)
+    if found is not None:
+        command_class, length = found
+        return command_class, tokens[length:]
     known = sorted({command.command_name() for command in COMMANDS})
     typed = " ".join(tokens[:2])
     close = difflib.get_close_matches(typed.lower(), known, n=3, cutoff=0.5)

@@ -1,4 +1,5 @@
-"""Proxy (masked-number sessions): show, set, clear. Deprecated by AWS; kept, with a warning."""
+"""Proxy (masked-number sessions): show, set, clear. AWS ended proxy sessions on 2026-04-07; the
+commands are kept, and every one of them says so (help, preview, answer)."""
 
 from typing import Annotated
 
@@ -10,10 +11,21 @@ from commands.types import CountryCode
 from voice_domain.located import Reference
 from voice_domain.values import E164Number, Name
 
-PROXY_END_OF_SUPPORT = (
-    "Amazon Chime SDK proxy sessions reached end of support on 2026-04-07: this setting is kept for "
-    "existing connectors, but plan a migration away from proxy sessions."
+END_OF_SUPPORT_DATE = "2026-04-07"
+"""botocore's chime-sdk-voice model: every proxy operation is `deprecated`, `deprecatedSince`
+2026-04-07, "End of support notice: On April 7, 2026, AWS ended support for Amazon Chime SDK proxy
+sessions" (tests/test_proxy_end_of_support.py reads the model and keeps this in step)."""
+
+_ENDED = (
+    f"AWS ended support for Amazon Chime SDK proxy sessions on {END_OF_SUPPORT_DATE} (end of support "
+    "notice; the chime-sdk-voice API marks every proxy operation deprecated)."
 )
+PROXY_END_OF_SUPPORT = f"{_ENDED} These settings are shown for connectors that still have them."
+PROXY_WRITE_END_OF_SUPPORT = (
+    f"{_ENDED} This change is still sent as the API documents it, but AWS no longer supports the proxy "
+    "sessions it configures: plan a migration away from proxy sessions."
+)
+DEPRECATED = f"Deprecated: AWS ended proxy sessions on {END_OF_SUPPORT_DATE}."
 
 
 class ProxyShow(ReadCommand):
@@ -34,7 +46,7 @@ class ProxyShow(ReadCommand):
 class ProxySet(ChangeCommand):
     words = ("proxy", "set")
     task = "onboarding"
-    summary = "Set a connector's proxy settings: session expiry, number-pool countries, fallback number."
+    summary = f"{DEPRECATED} Set a connector's proxy session expiry, countries, fallback number."
     params = (
         CONNECTOR,
         Param("expiry", "MINUTES", "default session expiry in minutes", "--expiry"),
@@ -59,7 +71,7 @@ class ProxySet(ChangeCommand):
     )
     examples = ("/voice proxy set abcdef1ghij2klmno3pqr4 --expiry 60 --countries US",)
     permission = "proxy.set"
-    notice = PROXY_END_OF_SUPPORT
+    notice = PROXY_WRITE_END_OF_SUPPORT
 
     connector: Name
     expiry: Annotated[int, Field(ge=1, le=2_147_483_647)]
@@ -74,11 +86,11 @@ class ProxySet(ChangeCommand):
 class ProxyClear(ChangeCommand):
     words = ("proxy", "clear")
     task = "onboarding"
-    summary = "Delete a connector's proxy settings."
+    summary = f"{DEPRECATED} Delete a connector's proxy settings."
     params = (CONNECTOR,)
     examples = ("/voice proxy clear pstn-primary",)
     permission = "proxy.clear"
-    notice = PROXY_END_OF_SUPPORT
+    notice = PROXY_WRITE_END_OF_SUPPORT
 
     connector: Name
 

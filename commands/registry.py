@@ -6,6 +6,7 @@ task in the order their modules and classes are written."""
 
 import importlib
 import pkgutil
+from collections.abc import Sequence
 from types import ModuleType
 
 import commands
@@ -45,5 +46,18 @@ COMMANDS: tuple[type[Command], ...] = _discover()
 _BY_WORDS = {command.words: command for command in COMMANDS}
 
 
+_MOST_WORDS = max(len(words) for words in _BY_WORDS)
+
+
 def find(words: tuple[str, ...]) -> type[Command] | None:
     return _BY_WORDS.get(words)
+
+
+def find_prefix(tokens: Sequence[str]) -> tuple[type[Command], int] | None:
+    """The command whose words are the longest prefix of `tokens` (any case), and how many words
+    that is: `origination route add` is found before any shorter command would be."""
+    for length in range(min(_MOST_WORDS, len(tokens)), 0, -1):
+        command = _BY_WORDS.get(tuple(token.lower() for token in tokens[:length]))
+        if command is not None:
+            return command, length
+    return None

@@ -35,7 +35,16 @@ from commands.connector import (
 )
 from commands.group import GroupCreate, GroupDelete, GroupFailover, GroupRename, GroupUpdate
 from commands.numbers import NumbersAssociate, NumbersDisassociate
-from commands.origination import OriginationClear, OriginationDisable, OriginationEnable, OriginationSet
+from commands.origination import (
+    OriginationClear,
+    OriginationDisable,
+    OriginationDrain,
+    OriginationEnable,
+    OriginationRouteAdd,
+    OriginationRouteChange,
+    OriginationRouteRemove,
+    OriginationSet,
+)
 from commands.proxy import ProxyClear, ProxySet
 from commands.registry import COMMANDS
 from commands.termination import CredentialsAdd, CredentialsRemove, TerminationClear, TerminationSet
@@ -142,6 +151,15 @@ def _connector_back_without_its_settings(before: Account, after: Account) -> boo
 
 
 ROUTE = "--route 10.24.34.7:5060/udp,priority=1,weight=10"
+TWO_HOSTS = f"origination set pstn-secondary {ROUTE} --route sbc.example.com:5061/tcp,priority=2,weight=5"
+
+
+def _routes(account: Account) -> list[tuple[str, int, str, int, int]]:
+    """pstn-secondary's routes as (host, port, protocol, priority, weight), in AWS's order."""
+    routes = account["connectors"]["pstn-secondary"]["origination"]["Routes"]
+    return [(r["Host"], r["Port"], r["Protocol"], r["Priority"], r["Weight"]) for r in routes]
+
+
 N1, N2, N3 = "+12065550120", "+12065550121", "+12065550122"
 
 ROWS = (
@@ -277,6 +295,35 @@ ROWS = (
         "origination clear pstn-secondary",
         lambda account: account["connectors"]["pstn-secondary"]["origination"] is None,
         setup=(f"origination set pstn-secondary {ROUTE}",),
+    ),
+    Row(
+        OriginationRouteAdd,
+        "origination route add pstn-secondary sbc2.example.com/udp,priority=2,weight=5",
+        lambda account: _routes(account)[1:] == [("sbc2.example.com", 5060, "UDP", 2, 5)],
+        setup=(f"origination set pstn-secondary {ROUTE}",),
+    ),
+    Row(
+        OriginationRouteAdd,
+        "origination route add pstn-secondary sbc2.example.com/udp,priority=2,weight=5",
+        lambda account: _routes(account) == [("sbc2.example.com", 5060, "UDP", 2, 5)],
+    ),
+    Row(
+        OriginationRouteRemove,
+        "origination route remove pstn-secondary sbc.example.com",
+        lambda account: _routes(account) == [("10.24.34.7", 5060, "UDP", 1, 10)],
+        setup=(TWO_HOSTS,),
+    ),
+    Row(
+        OriginationRouteChange,
+        "origination route change pstn-secondary sbc.example.com:5061 --weight 1 --port 5062 --protocol udp",
+        lambda account: _routes(account)[1] == ("sbc.example.com", 5062, "UDP", 2, 1),
+        setup=(TWO_HOSTS,),
+    ),
+    Row(
+        OriginationDrain,
+        "origination drain pstn-secondary 10.24.34.7 --incident INC-1",
+        lambda account: _routes(account) == [("sbc.example.com", 5061, "TCP", 2, 5)],
+        setup=(TWO_HOSTS, "origination disable pstn-secondary"),
     ),
     Row(
         ProxySet,

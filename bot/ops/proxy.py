@@ -7,7 +7,7 @@ from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Notice, Paragraph, Part
 from bot.results import ApiCall, FieldChange, Outcome, Plan, ProxyView
 from bot.voice import VoiceService
-from commands.proxy import ProxyClear, ProxySet, ProxyShow
+from commands.proxy import END_OF_SUPPORT_DATE, ProxyClear, ProxySet, ProxyShow
 from voice_domain.located import Located, Reference
 from voice_domain.shapes import Proxy
 
@@ -80,7 +80,8 @@ async def plan_set(command: ProxySet, voice: VoiceService, located: list[Located
     call = ApiCall(
         operation="PutVoiceConnectorProxy", region=target.region, params=put_request(command, target.id)
     )
-    return settings_plan(command, target, call, _changes(current, after), _before(current), "proxy settings")
+    plan = settings_plan(command, target, call, _changes(current, after), _before(current), "proxy settings")
+    return _deprecated(command, target, plan)
 
 
 async def plan_clear(command: ProxyClear, voice: VoiceService, located: list[Located]) -> Plan:
@@ -91,7 +92,15 @@ async def plan_clear(command: ProxyClear, voice: VoiceService, located: list[Loc
     call = ApiCall(
         operation="DeleteVoiceConnectorProxy", region=target.region, params={"VoiceConnectorId": target.id}
     )
-    return settings_plan(command, target, call, _changes(current, None), _before(current), "proxy settings")
+    plan = settings_plan(command, target, call, _changes(current, None), _before(current), "proxy settings")
+    return _deprecated(command, target, plan)
+
+
+def _deprecated(command: ProxySet | ProxyClear, target: Located, plan: Plan) -> Plan:
+    """The headline says it as well as the warning, so the preview, its outcome and the team's
+    announcement all show that AWS ended proxy sessions."""
+    summary = f"{command.command_name().capitalize()}, deprecated by AWS since {END_OF_SUPPORT_DATE}: "
+    return plan.model_copy(update={"summary": summary + describe(target)})
 
 
 def _before(current: Proxy | None) -> dict[str, object] | None:

@@ -27,7 +27,7 @@ from bot.results import (
     Plan,
 )
 from bot.store import ChangeRecord
-from commands import COMMANDS, Command, UsageError, find
+from commands import COMMANDS, Command, UsageError, find_prefix
 from commands.base import TASK_TITLES, TASKS
 from voice_domain.shapes import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
 
@@ -39,9 +39,9 @@ def help_view(topic: list[str]) -> Doc:
     if not topic:
         return help_overview()
     words = tuple(word.lower() for word in topic)
-    command = find(words[:2]) or find(words[:1])
-    if command is not None:
-        return command_help(command)
+    found = find_prefix(list(words))
+    if found is not None:
+        return command_help(found[0])
     family = [command for command in COMMANDS if command.words[0] == words[0]]
     if family:
         return resource_help(words[0], family)
