@@ -26,11 +26,13 @@ from bot.store import Status
 from bot.workflow import Request
 from commands import ChangeCommand
 from commands.connector import ConnectorCreate, ConnectorDelete
+from commands.connector_logging import LoggingSet
 from commands.group import GroupCreate, GroupDelete
 from commands.numbers import NumbersAssociate, NumbersDisassociate
 from commands.origination import OriginationClear, OriginationDisable, OriginationEnable, OriginationSet
 from commands.proxy import ProxyClear, ProxySet
 from commands.registry import COMMANDS
+from commands.sip import SipRuleDisable, SipRuleEnable
 from tests.helpers.sandbox_fixtures import voice_client
 
 REGIONS = ("us-east-1", "us-west-2")
@@ -57,6 +59,7 @@ async def read_account(sandbox: RunningSandbox) -> Account:
                     ),
                     "proxy": await _optional(client.get_voice_connector_proxy, connector, "Proxy"),
                 }
+                account.setdefault("settings", {})[connector["Name"]] = await _settings(client, connector)
     groups: dict[str, str] = {}
     for region in REGIONS:
         async with voice_client(sandbox, region) as client:
@@ -67,6 +70,9 @@ async def read_account(sandbox: RunningSandbox) -> Account:
                     for item in group["VoiceConnectorItems"]
                 )
                 account["groups"][group["Name"]] = {"region": region, "members": members}
+            account.setdefault("sip_rules", {}).update(
+                {rule["Name"]: rule["Disabled"] for rule in (await client.list_sip_rules())["SipRules"]}
+            )
     async with voice_client(sandbox) as client:
         token: dict[str, str] = {}
         while True:
@@ -79,6 +85,14 @@ async def read_account(sandbox: RunningSandbox) -> Account:
                 break
             token = {"NextToken": page["NextToken"]}
     return account
+
+
+async def _settings(client: Any, connector: dict[str, Any]) -> dict[str, Any]:
+    """A connector's logging, streaming and emergency calling settings."""
+    logging = await client.get_voice_connector_logging_configuration(
+        VoiceConnectorId=connector["VoiceConnectorId"]
+    )
+    return {"logging": logging["LoggingConfiguration"]}
 
 
 async def _optional(get: Callable[..., Any], connector: dict[str, Any], key: str) -> Any:
@@ -114,6 +128,25 @@ ROUTE = "--route 10.24.34.7:5060/udp,priority=1,weight=10"
 N1, N2, N3 = "+12065550120", "+12065550121", "+12065550122"
 
 ROWS = (
+    Row(
+        LoggingSet,
+        "logging set pstn-primary --sip-logs on",
+        lambda account: (
+            account["settings"]["pstn-primary"]["logging"]
+            == {"EnableSIPLogs": True, "EnableMediaMetricLogs": True}
+        ),
+        setup=("logging set pstn-primary --media-metrics on",),
+    ),
+    Row(
+        SipRuleDisable,
+        "sip-rule disable main-ivr-number --incident INC-1",
+        lambda account: account["sip_rules"]["main-ivr-number"] is True,
+    ),
+    Row(
+        SipRuleEnable,
+        "sip-rule enable after-hours-number",
+        lambda account: account["sip_rules"]["after-hours-number"] is False,
+    ),
     Row(
         ConnectorCreate,
         "connector create lifecycle-vc --region us-west-2 --no-encryption --tag team=voice",

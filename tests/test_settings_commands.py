@@ -1,0 +1,68 @@
+"""Logging, SIP rule, emergency calling and streaming commands through the console process,
+against the sandbox over HTTP: what they send, what they keep, and what they refuse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
+from bot.sandbox.seed import MAIN_IVR_RULE_ID
+from tests.helpers.console_process import run_console
+from tests.helpers.sandbox_fixtures import recorded_requests
+
+
+def sent(sandbox: RunningSandbox, operation: str) -> list[dict[str, Any]]:
+    return [record["body"] for record in recorded_requests(sandbox) if record["operation"] == operation]
+
+
+async def test_logging_set_keeps_the_setting_it_was_not_told(
+    voice: Any, sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """Turning SIP logs on mid-incident must not turn media metrics off (the Put replaces both)."""
+    await voice.put_voice_connector_logging_configuration(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID, LoggingConfiguration={"EnableMediaMetricLogs": True}
+    )
+    code, output = await run_console("/voice logging set pstn-primary --sip-logs on", cwd=tmp_path)
+    assert code == 0 and "Applied" in output, output
+    assert "SIP message logs: off → on" in output and "media metric" not in output, output
+
+    got = await voice.get_voice_connector_logging_configuration(VoiceConnectorId=PRIMARY_CONNECTOR_ID)
+    assert got["LoggingConfiguration"] == {"EnableSIPLogs": True, "EnableMediaMetricLogs": True}
+    _setup, command = sent(sandbox, "PutVoiceConnectorLoggingConfiguration")
+    assert command == {"LoggingConfiguration": {"EnableSIPLogs": True, "EnableMediaMetricLogs": True}}
+
+
+async def test_sip_rule_disable_sends_the_rule_back_with_only_disabled_changed(
+    voice: Any, sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    before = (await voice.get_sip_rule(SipRuleId=MAIN_IVR_RULE_ID))["SipRule"]
+    code, output = await run_console("/voice sip-rule disable main-ivr-number --incident INC-9", cwd=tmp_path)
+    assert code == 0 and "Applied" in output, output
+    assert "Calls to +18335550197 will no longer run" in output, output
+
+    [body] = sent(sandbox, "UpdateSipRule")
+    assert body == {
+        "Name": "main-ivr-number",
+        "Disabled": True,
+        "TargetApplications": before["TargetApplications"],
+    }
+    after = (await voice.get_sip_rule(SipRuleId=MAIN_IVR_RULE_ID))["SipRule"]
+    assert after == before | {"Disabled": True, "UpdatedTimestamp": after["UpdatedTimestamp"]}
+
+    code, output = await run_console("/voice sip-rule disable main-ivr-number", cwd=tmp_path)
+    assert "already disabled" in output, output
+    assert len(sent(sandbox, "UpdateSipRule")) == 1
+
+
+async def test_sip_reads_name_the_applications_a_rule_runs(sandbox: RunningSandbox, tmp_path: Path) -> None:
+    code, output = await run_console(
+        "/voice sip-rules",
+        "/voice sip-rule show main-ivr-number",
+        "/voice sip-app show ivr-backup",
+        cwd=tmp_path,
+    )
+    assert code == 0, output
+    assert "ivr-main, ivr-backup" in output, output  # the rules list, targets by priority
+    assert "after-hours-number" in output and "disabled" in output, output
+    assert "SIP rules that run it" in output, output
