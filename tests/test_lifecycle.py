@@ -27,6 +27,7 @@ from bot.workflow import Request
 from commands import ChangeCommand
 from commands.connector import ConnectorCreate, ConnectorDelete
 from commands.connector_logging import LoggingSet
+from commands.emergency import EmergencyClear, EmergencySet
 from commands.group import GroupCreate, GroupDelete
 from commands.numbers import NumbersAssociate, NumbersDisassociate
 from commands.origination import OriginationClear, OriginationDisable, OriginationEnable, OriginationSet
@@ -92,7 +93,14 @@ async def _settings(client: Any, connector: dict[str, Any]) -> dict[str, Any]:
     logging = await client.get_voice_connector_logging_configuration(
         VoiceConnectorId=connector["VoiceConnectorId"]
     )
-    return {"logging": logging["LoggingConfiguration"]}
+    return {
+        "logging": logging["LoggingConfiguration"],
+        "emergency": await _optional(
+            client.get_voice_connector_emergency_calling_configuration,
+            connector,
+            "EmergencyCallingConfiguration",
+        ),
+    }
 
 
 async def _optional(get: Callable[..., Any], connector: dict[str, Any], key: str) -> Any:
@@ -126,6 +134,7 @@ def _connector_back_without_its_settings(before: Account, after: Account) -> boo
 
 ROUTE = "--route 10.24.34.7:5060/udp,priority=1,weight=10"
 N1, N2, N3 = "+12065550120", "+12065550121", "+12065550122"
+DNIS = "--dnis +12065550150:+12065550151:US"
 
 ROWS = (
     Row(
@@ -136,6 +145,21 @@ ROWS = (
             == {"EnableSIPLogs": True, "EnableMediaMetricLogs": True}
         ),
         setup=("logging set pstn-primary --media-metrics on",),
+    ),
+    Row(
+        EmergencySet,
+        f"emergency set pstn-secondary {DNIS} --dnis +12065550152::CA",
+        lambda account: (
+            [entry["CallingCountry"] for entry in account["settings"]["pstn-secondary"]["emergency"]["DNIS"]]
+            == ["US", "CA"]
+        ),
+        setup=(f"origination set pstn-secondary {ROUTE}", f"emergency set pstn-secondary {DNIS}"),
+    ),
+    Row(
+        EmergencyClear,
+        "emergency clear pstn-secondary --reason moving-provider",
+        lambda account: account["settings"]["pstn-secondary"]["emergency"] is None,
+        setup=(f"origination set pstn-secondary {ROUTE}", f"emergency set pstn-secondary {DNIS}"),
     ),
     Row(
         SipRuleDisable,

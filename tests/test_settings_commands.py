@@ -66,3 +66,31 @@ async def test_sip_reads_name_the_applications_a_rule_runs(sandbox: RunningSandb
     assert "ivr-main, ivr-backup" in output, output  # the rules list, targets by priority
     assert "after-hours-number" in output and "disabled" in output, output
     assert "SIP rules that run it" in output, output
+
+
+ROUTE = "--route 10.24.34.7:5060/udp,priority=1,weight=10"
+
+
+async def test_origination_previews_warn_when_emergency_calling_depends_on_it(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    code, output = await run_console(
+        f"/voice origination set pstn-primary {ROUTE}",
+        "/voice emergency set pstn-primary --dnis +12065550150:+12065550151:US",
+        cwd=tmp_path,
+    )
+    assert code == 0 and output.count("Applied") == 2, output
+
+    for command in (
+        "origination disable pstn-primary",
+        "origination clear pstn-primary",
+        f"origination set pstn-primary {ROUTE} --disabled",
+    ):
+        code, output = await run_console(f"/voice {command}", cwd=tmp_path, yes=False)
+        assert "has emergency calling configured (US)" in output, output
+        assert "/voice emergency clear abcdef1ghij2klmno3pqr4" in output, output
+
+    code, output = await run_console(
+        f"/voice origination set pstn-primary {ROUTE.replace('.7:', '.8:')}", cwd=tmp_path
+    )
+    assert "Applied" in output and "emergency" not in output, output

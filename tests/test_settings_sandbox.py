@@ -118,3 +118,59 @@ async def test_rules_are_listed_by_the_application_they_run(voice: Any) -> None:
         r["SipRuleId"] for r in everything
     ]
     assert "NextToken" not in second
+
+
+# Emergency calling and its dependency on origination (and termination)
+
+ROUTE = {"Host": "10.24.34.7", "Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
+US = {"EmergencyPhoneNumber": "+12065550150", "TestPhoneNumber": "+12065550151", "CallingCountry": "US"}
+
+
+async def test_emergency_calling_needs_origination_enabled_first(voice: Any) -> None:
+    put = voice.put_voice_connector_emergency_calling_configuration
+    arguments = {"VoiceConnectorId": PRIMARY_CONNECTOR_ID, "EmergencyCallingConfiguration": {"DNIS": [US]}}
+    code, message = await error_of(put, **arguments)
+    assert code == "BadRequestException" and "Origination must be enabled" in message
+
+    origination = voice.put_voice_connector_origination
+    await origination(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID, Origination={"Routes": [ROUTE], "Disabled": True}
+    )
+    code, message = await error_of(put, **arguments)
+    assert code == "BadRequestException", "a disabled origination is not enabled"
+
+    await origination(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID, Origination={"Routes": [ROUTE], "Disabled": False}
+    )
+    await put(**arguments)
+    got = await voice.get_voice_connector_emergency_calling_configuration(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID
+    )
+    assert got["EmergencyCallingConfiguration"] == {"DNIS": [US]}
+
+
+async def test_origination_cannot_be_turned_off_or_deleted_under_emergency_calling(voice: Any) -> None:
+    await voice.put_voice_connector_origination(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID, Origination={"Routes": [ROUTE], "Disabled": False}
+    )
+    await voice.put_voice_connector_emergency_calling_configuration(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID, EmergencyCallingConfiguration={"DNIS": [US]}
+    )
+    for call, arguments in (
+        (voice.put_voice_connector_origination, {"Origination": {"Routes": [ROUTE], "Disabled": True}}),
+        (voice.delete_voice_connector_origination, {}),
+    ):
+        code, message = await error_of(call, VoiceConnectorId=PRIMARY_CONNECTOR_ID, **arguments)
+        assert code == "BadRequestException" and "emergency calling" in message
+    # Changing the routes while keeping origination on is allowed.
+    moved = {**ROUTE, "Host": "10.24.34.8"}
+    await voice.put_voice_connector_origination(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID, Origination={"Routes": [moved], "Disabled": False}
+    )
+
+    await voice.delete_voice_connector_emergency_calling_configuration(VoiceConnectorId=PRIMARY_CONNECTOR_ID)
+    code, _ = await error_of(
+        voice.get_voice_connector_emergency_calling_configuration, VoiceConnectorId=PRIMARY_CONNECTOR_ID
+    )
+    assert code == "NotFoundException"
+    await voice.delete_voice_connector_origination(VoiceConnectorId=PRIMARY_CONNECTOR_ID)
