@@ -34,6 +34,7 @@ from commands.origination import OriginationClear, OriginationDisable, Originati
 from commands.proxy import ProxyClear, ProxySet
 from commands.registry import COMMANDS
 from commands.sip import SipRuleDisable, SipRuleEnable
+from commands.streaming import StreamingClear, StreamingSet
 from tests.helpers.sandbox_fixtures import voice_client
 
 REGIONS = ("us-east-1", "us-west-2")
@@ -95,6 +96,9 @@ async def _settings(client: Any, connector: dict[str, Any]) -> dict[str, Any]:
     )
     return {
         "logging": logging["LoggingConfiguration"],
+        "streaming": await _optional(
+            client.get_voice_connector_streaming_configuration, connector, "StreamingConfiguration"
+        ),
         "emergency": await _optional(
             client.get_voice_connector_emergency_calling_configuration,
             connector,
@@ -135,6 +139,7 @@ def _connector_back_without_its_settings(before: Account, after: Account) -> boo
 ROUTE = "--route 10.24.34.7:5060/udp,priority=1,weight=10"
 N1, N2, N3 = "+12065550120", "+12065550121", "+12065550122"
 DNIS = "--dnis +12065550150:+12065550151:US"
+ANALYTICS = "arn:aws:chime:us-west-2:123456789012:media-insights-pipeline-configuration/call-analytics"
 
 ROWS = (
     Row(
@@ -160,6 +165,30 @@ ROWS = (
         "emergency clear pstn-secondary --reason moving-provider",
         lambda account: account["settings"]["pstn-secondary"]["emergency"] is None,
         setup=(f"origination set pstn-secondary {ROUTE}", f"emergency set pstn-secondary {DNIS}"),
+    ),
+    Row(
+        StreamingSet,
+        "streaming set pstn-secondary --retention 48 --notify SQS",
+        lambda account: (
+            account["settings"]["pstn-secondary"]["streaming"]
+            == {
+                "DataRetentionInHours": 48,
+                "Disabled": False,
+                "StreamingNotificationTargets": [{"NotificationTarget": "SQS"}],
+                "MediaInsightsConfiguration": {"Disabled": False, "ConfigurationArn": ANALYTICS},
+            }
+        ),
+        setup=(
+            f"streaming set pstn-secondary --retention 24 --notify EventBridge --media-insights {ANALYTICS}",
+        ),
+    ),
+    Row(
+        StreamingClear,
+        "streaming clear pstn-secondary",
+        lambda account: account["settings"]["pstn-secondary"]["streaming"] is None,
+        setup=(
+            f"streaming set pstn-secondary --retention 24 --notify EventBridge --media-insights {ANALYTICS}",
+        ),
     ),
     Row(
         SipRuleDisable,

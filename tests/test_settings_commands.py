@@ -94,3 +94,36 @@ async def test_origination_previews_warn_when_emergency_calling_depends_on_it(
         f"/voice origination set pstn-primary {ROUTE.replace('.7:', '.8:')}", cwd=tmp_path
     )
     assert "Applied" in output and "emergency" not in output, output
+
+
+ANALYTICS = "arn:aws:chime:us-east-1:123456789012:media-insights-pipeline-configuration/analytics"
+
+
+async def test_streaming_set_keeps_notifications_and_call_analytics_not_given(
+    voice: Any, sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    code, output = await run_console(
+        "/voice streaming set pstn-primary --retention 24 --notify eventbridge,SNS "
+        f"--media-insights {ANALYTICS}",
+        "/voice streaming set pstn-primary --retention 48",
+        cwd=tmp_path,
+    )
+    assert code == 0 and output.count("Applied") == 2, output
+    got = (await voice.get_voice_connector_streaming_configuration(VoiceConnectorId=PRIMARY_CONNECTOR_ID))[
+        "StreamingConfiguration"
+    ]
+    assert got["DataRetentionInHours"] == 48
+    assert got["StreamingNotificationTargets"] == [
+        {"NotificationTarget": "EventBridge"},
+        {"NotificationTarget": "SNS"},
+    ]
+    assert got["MediaInsightsConfiguration"] == {"Disabled": False, "ConfigurationArn": ANALYTICS}
+
+    code, output = await run_console(
+        "/voice streaming set pstn-primary --retention 48 --notify none --media-insights off", cwd=tmp_path
+    )
+    assert "Applied" in output, output
+    got = (await voice.get_voice_connector_streaming_configuration(VoiceConnectorId=PRIMARY_CONNECTOR_ID))[
+        "StreamingConfiguration"
+    ]
+    assert got == {"DataRetentionInHours": 48, "Disabled": False}

@@ -174,3 +174,59 @@ async def test_origination_cannot_be_turned_off_or_deleted_under_emergency_calli
     )
     assert code == "NotFoundException"
     await voice.delete_voice_connector_origination(VoiceConnectorId=PRIMARY_CONNECTOR_ID)
+
+
+# Streaming
+
+
+async def test_streaming_is_not_found_until_set_and_a_put_replaces_it(voice: Any) -> None:
+    code, _ = await error_of(
+        voice.get_voice_connector_streaming_configuration, VoiceConnectorId=PRIMARY_CONNECTOR_ID
+    )
+    assert code == "NotFoundException"
+    full = {
+        "DataRetentionInHours": 24,
+        "Disabled": False,
+        "StreamingNotificationTargets": [{"NotificationTarget": "EventBridge"}],
+        "MediaInsightsConfiguration": {
+            "Disabled": False,
+            "ConfigurationArn": "arn:aws:chime:us-east-1:1:x/y",
+        },
+    }
+    put = voice.put_voice_connector_streaming_configuration
+    assert (await put(VoiceConnectorId=PRIMARY_CONNECTOR_ID, StreamingConfiguration=full))[
+        "StreamingConfiguration"
+    ] == full
+    await put(
+        VoiceConnectorId=PRIMARY_CONNECTOR_ID,
+        StreamingConfiguration={"DataRetentionInHours": 0, "Disabled": True},
+    )
+    got = await voice.get_voice_connector_streaming_configuration(VoiceConnectorId=PRIMARY_CONNECTOR_ID)
+    assert got["StreamingConfiguration"] == {"DataRetentionInHours": 0, "Disabled": True}
+
+    await voice.delete_voice_connector_streaming_configuration(VoiceConnectorId=PRIMARY_CONNECTOR_ID)
+    code, _ = await error_of(
+        voice.get_voice_connector_streaming_configuration, VoiceConnectorId=PRIMARY_CONNECTOR_ID
+    )
+    assert code == "NotFoundException"
+
+
+async def test_streaming_takes_at_most_three_notification_targets_of_the_enum(
+    sandbox: RunningSandbox,
+) -> None:
+    """Sent raw: botocore checks neither the list's maximum nor the enum before sending."""
+    url = f"{sandbox.url}/voice-connectors/{PRIMARY_CONNECTOR_ID}/streaming-configuration"
+    for targets in (["EventBridge", "SNS", "SQS", "SNS"], ["Kafka"]):
+        body = {
+            "StreamingConfiguration": {
+                "DataRetentionInHours": 1,
+                "Disabled": False,
+                "StreamingNotificationTargets": [{"NotificationTarget": target} for target in targets],
+            }
+        }
+        data = json.dumps(body).encode()
+        async with (
+            aiohttp.ClientSession() as http,
+            http.put(url, data=data, headers=signed_headers("PUT", url, data)) as reply,
+        ):
+            assert reply.status == 400, await reply.text()
