@@ -33,6 +33,8 @@ from commands.connector import (
     ConnectorTag,
     ConnectorUntag,
 )
+from commands.connector_logging import LoggingSet
+from commands.emergency import EmergencyClear, EmergencySet
 from commands.group import GroupCreate, GroupDelete, GroupFailover, GroupRename, GroupUpdate
 from commands.numbers import NumbersAssociate, NumbersDisassociate
 from commands.origination import (
@@ -47,6 +49,8 @@ from commands.origination import (
 )
 from commands.proxy import ProxyClear, ProxySet
 from commands.registry import COMMANDS
+from commands.sip import SipRuleDisable, SipRuleEnable
+from commands.streaming import StreamingClear, StreamingSet
 from commands.termination import CredentialsAdd, CredentialsRemove, TerminationClear, TerminationSet
 from tests.helpers.sandbox_fixtures import voice_client
 
@@ -77,6 +81,7 @@ async def read_account(sandbox: RunningSandbox) -> Account:
                     "tags": await _tags(client, connector),
                 }
                 await _read_termination(client, connector, account)
+                account.setdefault("settings", {})[connector["Name"]] = await _settings(client, connector)
     groups: dict[str, str] = {}
     for region in REGIONS:
         async with voice_client(sandbox, region) as client:
@@ -87,6 +92,9 @@ async def read_account(sandbox: RunningSandbox) -> Account:
                     for item in group["VoiceConnectorItems"]
                 )
                 account["groups"][group["Name"]] = {"region": region, "members": members}
+            account.setdefault("sip_rules", {}).update(
+                {rule["Name"]: rule["Disabled"] for rule in (await client.list_sip_rules())["SipRules"]}
+            )
     async with voice_client(sandbox) as client:
         token: dict[str, str] = {}
         while True:
@@ -117,6 +125,24 @@ async def _read_termination(client: Any, connector: dict[str, Any], account: Acc
             "settings": settings,
             "users": sorted(listed["Usernames"]),
         }
+
+
+async def _settings(client: Any, connector: dict[str, Any]) -> dict[str, Any]:
+    """A connector's logging, streaming and emergency calling settings."""
+    logging = await client.get_voice_connector_logging_configuration(
+        VoiceConnectorId=connector["VoiceConnectorId"]
+    )
+    return {
+        "logging": logging["LoggingConfiguration"],
+        "streaming": await _optional(
+            client.get_voice_connector_streaming_configuration, connector, "StreamingConfiguration"
+        ),
+        "emergency": await _optional(
+            client.get_voice_connector_emergency_calling_configuration,
+            connector,
+            "EmergencyCallingConfiguration",
+        ),
+    }
 
 
 async def _optional(get: Callable[..., Any], connector: dict[str, Any], key: str) -> Any:
@@ -161,8 +187,76 @@ def _routes(account: Account) -> list[tuple[str, int, str, int, int]]:
 
 
 N1, N2, N3 = "+12065550120", "+12065550121", "+12065550122"
+DNIS = "--dnis +12065550150:+12065550151:US"
+ANALYTICS = "arn:aws:chime:us-west-2:123456789012:media-insights-pipeline-configuration/call-analytics"
 
 ROWS = (
+    Row(
+        LoggingSet,
+        "logging set pstn-primary --sip-logs on",
+        lambda account: (
+            account["settings"]["pstn-primary"]["logging"]
+            == {"EnableSIPLogs": True, "EnableMediaMetricLogs": True}
+        ),
+        setup=("logging set pstn-primary --media-metrics on",),
+    ),
+    Row(
+        EmergencySet,
+        f"emergency set pstn-secondary {DNIS} --dnis +12065550152::CA",
+        lambda account: (
+            [entry["CallingCountry"] for entry in account["settings"]["pstn-secondary"]["emergency"]["DNIS"]]
+            == ["US", "CA"]
+        ),
+        setup=(
+            f"origination set pstn-secondary {ROUTE}",
+            "termination set pstn-secondary --calling-regions US",
+            f"emergency set pstn-secondary {DNIS}",
+        ),
+    ),
+    Row(
+        EmergencyClear,
+        "emergency clear pstn-secondary --reason moving-provider",
+        lambda account: account["settings"]["pstn-secondary"]["emergency"] is None,
+        setup=(
+            f"origination set pstn-secondary {ROUTE}",
+            "termination set pstn-secondary --calling-regions US",
+            f"emergency set pstn-secondary {DNIS}",
+        ),
+    ),
+    Row(
+        StreamingSet,
+        "streaming set pstn-secondary --retention 48 --notify SQS",
+        lambda account: (
+            account["settings"]["pstn-secondary"]["streaming"]
+            == {
+                "DataRetentionInHours": 48,
+                "Disabled": False,
+                "StreamingNotificationTargets": [{"NotificationTarget": "SQS"}],
+                "MediaInsightsConfiguration": {"Disabled": False, "ConfigurationArn": ANALYTICS},
+            }
+        ),
+        setup=(
+            f"streaming set pstn-secondary --retention 24 --notify EventBridge --media-insights {ANALYTICS}",
+        ),
+    ),
+    Row(
+        StreamingClear,
+        "streaming clear pstn-secondary",
+        lambda account: account["settings"]["pstn-secondary"]["streaming"] is None,
+        setup=(
+            f"streaming set pstn-secondary --retention 24 --notify EventBridge --media-insights {ANALYTICS}",
+        ),
+    ),
+    Row(
+        SipRuleDisable,
+        "sip-rule disable main-ivr-number --incident INC-1",
+        lambda account: account["sip_rules"]["main-ivr-number"] is True,
+    ),
+    Row(
+        SipRuleEnable,
+        "sip-rule enable after-hours-number",
+        lambda account: account["sip_rules"]["after-hours-number"] is False,
+    ),
     Row(
         ConnectorCreate,
         "connector create lifecycle-vc --region us-west-2 --no-encryption --tag team=voice",

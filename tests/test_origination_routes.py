@@ -3,7 +3,6 @@ route edit needs, the stale check that keeps someone else's route change, and wh
 
 import re
 from pathlib import Path
-from typing import cast
 
 import pytest
 
@@ -14,6 +13,7 @@ from bot.policy import Subject, load_policy
 from bot.render.views import help_view
 from bot.results import FieldChange, Plan
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
+from bot.settings import AwsSettings
 from bot.slack.actions import APPLY_ACTION
 from bot.voice import VoiceService
 from commands import ChangeCommand, UsageError, parse
@@ -21,10 +21,10 @@ from commands.origination import OriginationDrain, OriginationRouteAdd, Originat
 from tests.helpers.bot_harness import BotHarness
 from tests.helpers.console_process import run_console
 from tests.helpers.messages import button_value, preview_of, sent, text_of
+from tests.helpers.samples import SAMPLES
 from tests.helpers.sandbox_fixtures import recorded_requests, voice_client
-from tests.test_seeds import SAMPLES
-from voice_domain.located import Located
-from voice_domain.shapes import MAX_ROUTES, Origination, Route, VoiceConnector
+from voice_domain.located import Reference
+from voice_domain.shapes import MAX_ROUTES, Origination, Route
 
 DEPLOY = Path(__file__).parent.parent / "deploy"
 SBC1 = Route(host="sbc1.example.com", port=5060, protocol="UDP", priority=1, weight=10)
@@ -75,34 +75,23 @@ def test_two_routes_of_one_host_pair_by_port() -> None:
 # Plans and their refusals ------------------------------------------------------------------
 
 
-class _Connector:
-    """A VoiceService stand-in that knows one connector's origination (planning reads nothing else)."""
-
-    def __init__(self, *routes: Route, disabled: bool = False) -> None:
-        self.current = Origination(routes=list(routes), disabled=disabled) if routes else None
-
-    async def get_origination(self, region: str, connector_id: str) -> Origination | None:
-        return self.current
-
-
-TARGET = Located(
-    kind="connector",
-    id=PRIMARY_CONNECTOR_ID,
-    name="pstn-primary",
-    region="us-east-1",
-    resource=VoiceConnector(voice_connector_id=PRIMARY_CONNECTOR_ID),
-)
-
-
 async def _plan(text: str, *routes: Route, disabled: bool = False) -> Plan:
-    """The command's registered plan against a connector with these routes."""
+    """The command's registered plan, against the sandbox's pstn-primary holding these routes."""
     command = parse(text)
     assert isinstance(command, ChangeCommand)
-    voice = cast(VoiceService, _Connector(*routes, disabled=disabled))
-    return await change_ops(type(command)).plan(command, voice, [TARGET])
+    async with VoiceService(AwsSettings()) as voice:
+        if routes:
+            origination = Origination(routes=list(routes), disabled=disabled).to_api()
+            await voice.call(
+                "us-east-1",
+                "PutVoiceConnectorOrigination",
+                {"VoiceConnectorId": PRIMARY_CONNECTOR_ID, "Origination": origination},
+            )
+        target = await voice.locate(Reference("connector", PRIMARY_CONNECTOR_ID))
+        return await change_ops(type(command)).plan(command, voice, [target])
 
 
-async def test_a_route_edit_sends_every_route_and_keeps_origination_disabled() -> None:
+async def test_a_route_edit_sends_every_route_and_keeps_origination_disabled(sandbox: RunningSandbox) -> None:
     plan = await _plan(
         "origination route change pstn-primary sbc1.example.com --weight 1", SBC1, SBC2, disabled=True
     )
@@ -164,19 +153,21 @@ async def test_a_route_edit_sends_every_route_and_keeps_origination_disabled() -
     ],
 )
 async def test_a_route_edit_that_cannot_apply_says_why(
-    text: str, routes: tuple[Route, ...], refusal: type[Exception], says: str
+    sandbox: RunningSandbox, text: str, routes: tuple[Route, ...], refusal: type[Exception], says: str
 ) -> None:
     with pytest.raises(refusal, match=re.escape(says)):
         await _plan(text, *routes)
 
 
-async def test_a_route_add_beyond_the_limit_is_refused() -> None:
+async def test_a_route_add_beyond_the_limit_is_refused(sandbox: RunningSandbox) -> None:
     full = [SBC1.model_copy(update={"host": f"sbc{n}.example.com"}) for n in range(MAX_ROUTES)]
     with pytest.raises(Unplannable, match="the most AWS allows"):
         await _plan("origination route add pstn-primary sbc99.example.com/udp,priority=1,weight=1", *full)
 
 
-async def test_draining_the_only_host_at_the_first_priority_warns_where_calls_go() -> None:
+async def test_draining_the_only_host_at_the_first_priority_warns_where_calls_go(
+    sandbox: RunningSandbox,
+) -> None:
     plan = await _plan("origination drain pstn-primary SBC1.example.com", SBC1, SBC2, SBC3)
     assert _lines(plan.changes) == ["route removed: sbc1.example.com:5060/udp,priority=1,weight=10 → None"]
     assert plan.warnings == [

@@ -63,10 +63,10 @@ async def test_unknown_route_is_an_unknown_operation(sandbox: RunningSandbox) ->
 
 
 async def test_model_operations_outside_the_sandbox_say_so(sandbox: RunningSandbox) -> None:
-    status, _, body = await call(sandbox, "GET", "/sip-rules")
+    status, _, body = await call(sandbox, "GET", "/voice-profile-domains")
 
     assert status == 404
-    assert body["Message"] == "ListSipRules is not implemented by the Switchboard sandbox."
+    assert body["Message"] == "ListVoiceProfileDomains is not implemented by the Switchboard sandbox."
 
 
 async def test_query_discriminator_selects_the_operation(sandbox: RunningSandbox) -> None:

@@ -19,10 +19,9 @@ from bot.results import ApiCall, Outcome, Plan
 from bot.sandbox import RunningSandbox
 from tests.helpers.blockkit import block_kit_problems
 from tests.helpers.console_process import run_console
+from tests.helpers.samples import SAMPLES
 from tests.helpers.sandbox_fixtures import recorded_requests
 from voice_domain.shapes import Origination, PhoneNumberError, Proxy, VoiceConnector, VoiceConnectorGroup
-
-SAMPLES: dict[str, Any] = json.loads((Path(__file__).parent / "data" / "seed_samples.json").read_text())
 
 SEED_COMMANDS = {
     "CreateVoiceConnectorGroup": "/voice group create myGroup --member abcdef1ghij2klmno3pqr4:2",

@@ -5,6 +5,7 @@ import shlex
 from collections.abc import Awaitable, Callable
 
 from bot.ops.common import NothingToDo, Unplannable, describe, settings_plan
+from bot.ops.emergency import warn_of_emergency_calling
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part, Table
 from bot.results import ApiCall, FieldChange, OriginationView, Outcome, Plan
@@ -363,3 +364,5 @@ CHANGES[OriginationClear] = ChangeOps(
 )
 EFFECTS["PutVoiceConnectorOrigination"] = Shows(put_seen)
 EFFECTS["DeleteVoiceConnectorOrigination"] = Shows(delete_seen)
+# Last, so every origination change registered above warns when emergency calling depends on it.
+warn_of_emergency_calling("origination")

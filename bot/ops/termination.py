@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.ops.common import NothingToDo, Unplannable, describe, new_plan, settings_plan
+from bot.ops.emergency import warn_of_emergency_calling
 from bot.ops.registry import (
     CHANGES,
     EFFECTS,
@@ -378,3 +379,4 @@ EFFECTS["DeleteVoiceConnectorTermination"] = Shows(delete_seen)
 EFFECTS["PutVoiceConnectorTerminationCredentials"] = Shows(credentials_put_seen)
 EFFECTS["DeleteVoiceConnectorTerminationCredentials"] = Shows(credentials_delete_seen)
 SECRETS["PutVoiceConnectorTerminationCredentials"] = make_passwords
+warn_of_emergency_calling("termination")

@@ -70,6 +70,29 @@ class SipCredential(Record):
     password_sha256: str
 
 
+class ConnectorLogging(Record):
+    sip_logs: bool = False
+    media_metric_logs: bool = False
+
+
+class MediaInsights(Record):
+    disabled: bool | None = None
+    configuration_arn: str | None = None
+
+
+class Streaming(Record):
+    data_retention_in_hours: int
+    disabled: bool
+    notification_targets: list[str] | None = None
+    media_insights: MediaInsights | None = None
+
+
+class DnisEntry(Record):
+    emergency_phone_number: str
+    test_phone_number: str | None = None
+    calling_country: str
+
+
 class VoiceConnector(Record):
     id: str
     serial: int  # creation order across connectors and groups: the immutable listing/pagination key
@@ -83,6 +106,9 @@ class VoiceConnector(Record):
     proxy: Proxy | None = None
     termination: Termination | None = None
     credentials: list[SipCredential] = Field(default_factory=list)
+    logging: ConnectorLogging = Field(default_factory=ConnectorLogging)
+    streaming: Streaming | None = None
+    emergency_calling: list[DnisEntry] | None = None
     created: Timestamp
     updated: Timestamp
 
@@ -117,6 +143,33 @@ class PhoneNumberRecord(Record):
     association: Association | None = None
 
 
+class SipRuleTarget(Record):
+    sip_media_application_id: str
+    priority: int
+    aws_region: str
+
+
+class SipRule(Record):
+    id: str
+    region: str
+    name: str
+    disabled: bool
+    trigger_type: str
+    trigger_value: str
+    targets: list[SipRuleTarget]
+    created: Timestamp
+    updated: Timestamp
+
+
+class SipMediaApplication(Record):
+    id: str
+    region: str
+    name: str
+    lambda_arn: str
+    created: Timestamp
+    updated: Timestamp
+
+
 class StateSnapshot(Record):
     """Everything needed to rebuild the state. Inventory numbers never touched by an association are
     implied by inventory_size, which keeps files small when the inventory holds tens of thousands."""
@@ -127,3 +180,5 @@ class StateSnapshot(Record):
     voice_connectors: list[VoiceConnector] = Field(default_factory=list)
     voice_connector_groups: list[VoiceConnectorGroup] = Field(default_factory=list)
     phone_numbers: list[PhoneNumberRecord] = Field(default_factory=list)
+    sip_media_applications: list[SipMediaApplication] = Field(default_factory=list)
+    sip_rules: list[SipRule] = Field(default_factory=list)

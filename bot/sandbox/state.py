@@ -21,6 +21,8 @@ from bot.sandbox.records import (
     Origination,
     PhoneNumberRecord,
     Proxy,
+    SipMediaApplication,
+    SipRule,
     StateSnapshot,
     Tag,
     VoiceConnector,
@@ -88,6 +90,11 @@ class SandboxState:
         self._connectors = {connector.id: connector for connector in snapshot.voice_connectors}
         self._groups = {group.id: group for group in snapshot.voice_connector_groups}
         self._touched = {record.e164: record for record in snapshot.phone_numbers}
+        # SIP rules and applications: their rules live with their handlers (handlers/sip.py).
+        self.sip_media_applications: dict[str, SipMediaApplication] = {
+            app.id: app for app in snapshot.sip_media_applications
+        }
+        self.sip_rules: dict[str, SipRule] = {rule.id: rule for rule in snapshot.sip_rules}
         serials = [c.serial for c in self._connectors.values()] + [g.serial for g in self._groups.values()]
         self._serial = max(serials, default=0)
 
@@ -103,6 +110,8 @@ class SandboxState:
             voice_connectors=list(self._connectors.values()),
             voice_connector_groups=list(self._groups.values()),
             phone_numbers=[self._touched[number] for number in sorted(self._touched)],
+            sip_media_applications=list(self.sip_media_applications.values()),
+            sip_rules=list(self.sip_rules.values()),
         ).model_copy(deep=True)
 
     def _next_serial(self) -> int:

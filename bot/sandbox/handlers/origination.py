@@ -9,6 +9,7 @@ from typing import Any
 from bot.sandbox import wire
 from bot.sandbox.errors import bad_request
 from bot.sandbox.handlers import Params, handles
+from bot.sandbox.handlers.emergency import refuse_while_emergency_calling
 from bot.sandbox.records import Origination, OriginationRoute
 from bot.sandbox.state import SandboxState
 
@@ -32,6 +33,10 @@ def put_origination(state: SandboxState, region: str, params: Params) -> dict[st
     if "Routes" in settings and not settings["Routes"]:
         raise bad_request("Origination.Routes must have at least 1 route (valid range: 1 to 20).")
     routes = [_route(index, route) for index, route in enumerate(settings.get("Routes", []))]
+    if settings.get("Disabled"):
+        refuse_while_emergency_calling(
+            state.voice_connector(region, params["VoiceConnectorId"]), "origination"
+        )
     stored = state.put_origination(
         region,
         params["VoiceConnectorId"],
@@ -42,6 +47,7 @@ def put_origination(state: SandboxState, region: str, params: Params) -> dict[st
 
 @handles("DeleteVoiceConnectorOrigination")
 def delete_origination(state: SandboxState, region: str, params: Params) -> None:
+    refuse_while_emergency_calling(state.voice_connector(region, params["VoiceConnectorId"]), "origination")
     state.delete_origination(region, params["VoiceConnectorId"])
 
 

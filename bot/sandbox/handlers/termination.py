@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.sandbox.errors import bad_request, not_found
 from bot.sandbox.handlers import Params, handles
+from bot.sandbox.handlers.emergency import refuse_while_emergency_calling
 from bot.sandbox.records import SipCredential, Termination, VoiceConnector
 from bot.sandbox.state import SandboxState
 
@@ -44,6 +45,8 @@ def put_termination(state: SandboxState, region: str, params: Params) -> dict[st
     cidrs = settings.get("CidrAllowedList") or []
     for index, cidr in enumerate(cidrs):
         _check_cidr(index, cidr)
+    if settings.get("Disabled", False):
+        refuse_while_emergency_calling(connector, "termination")
     connector.termination = Termination(
         cps_limit=settings.get("CpsLimit", 1),
         calling_regions=regions,
@@ -59,6 +62,7 @@ def delete_termination(state: SandboxState, region: str, params: Params) -> None
     """DeleteVoiceConnectorTermination lists NotFoundException: there must be settings to delete."""
     connector = state.voice_connector(region, params["VoiceConnectorId"])
     _termination(connector)
+    refuse_while_emergency_calling(connector, "termination")
     connector.termination = None
 
 

@@ -1,0 +1,235 @@
+"""Emergency calling: show, set, clear; their requests, read-backs, inverses and views, and the
+warnings an origination or termination change needs when emergency calling depends on it.
+
+AWS documents the dependency both ways: emergency calling can only be configured while origination
+and termination are enabled (API reference PutVoiceConnectorEmergencyCallingConfiguration, Amazon
+Chime namespace; Administrator Guide, "Setting up third-party emergency routing numbers"), and
+while it is configured, origination and termination cannot be deleted or turned off (API reference
+DeleteVoiceConnectorOrigination, DeleteVoiceConnectorTermination; PutVoiceConnectorOrigination,
+Amazon Chime namespace).
+"""
+
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any, Literal
+
+from pydantic import BaseModel
+
+from bot.ops.common import NothingToDo, describe, settings_plan
+from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, ReadOps, Shows
+from bot.render.doc import Doc, Heading, Paragraph, Part, Table
+from bot.results import ApiCall, FieldChange, Outcome, Plan
+from bot.voice import VoiceService
+from commands.emergency import EmergencyClear, EmergencySet, EmergencyShow
+from voice_domain.emergency import EmergencyCalling, Switch
+from voice_domain.located import Located, Reference
+
+Setting = Literal["origination", "termination"]
+PlanMaker = Callable[[Any, VoiceService, list[Located]], Awaitable[Plan]]
+
+
+class EmergencyView(BaseModel):
+    target: Located
+    emergency: EmergencyCalling | None
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.target.warnings
+
+
+async def current_emergency(voice: VoiceService, region: str, connector_id: str) -> EmergencyCalling | None:
+    """The configuration, or None when there is none (AWS's 404, or a configuration without entries)."""
+    found = await voice.get_setting(
+        region,
+        "GetVoiceConnectorEmergencyCallingConfiguration",
+        connector_id,
+        "EmergencyCallingConfiguration",
+        EmergencyCalling,
+    )
+    return found if found is not None and found.dnis else None
+
+
+async def emergency_warnings(
+    voice: VoiceService, target: Located, setting: Setting, stays_on: bool
+) -> list[str]:
+    """What a change of `setting` (origination or termination) must say when emergency calling is
+    configured: with `stays_on` False (a delete or a disable) AWS refuses the change until emergency
+    calling is deleted, and deleting it stops emergency calls being routed through the connector."""
+    if stays_on:
+        return []
+    emergency = await current_emergency(voice, target.region, target.id)
+    if emergency is None:
+        return []
+    countries = ", ".join(entry.calling_country for entry in emergency.dnis)
+    return [
+        f"{describe(target)} has emergency calling configured ({countries}): AWS refuses to delete or "
+        f"turn off {setting} until it is deleted (API reference Delete/PutVoiceConnector"
+        f"{setting.title()}). Deleting it (`/voice emergency clear {target.id}`) stops emergency calls "
+        "being routed to your emergency provider through this connector: arrange another route first."
+    ]
+
+
+def warn_of_emergency_calling(setting: Setting) -> None:
+    """Give every registered change that sends `setting`'s Put or Delete the emergency warnings its
+    preview needs. Called once by the setting's ops module, after it registers its commands, so
+    every command that turns the setting off (set --disabled, disable, clear, and any added later)
+    is covered without each plan having to remember."""
+    operations = {f"PutVoiceConnector{setting.title()}", f"DeleteVoiceConnector{setting.title()}"}
+    for command, ops in list(CHANGES.items()):
+        if ops.sends & operations:
+            CHANGES[command] = replace(ops, plan=_warning(setting, ops.plan))
+
+
+def _warning(setting: Setting, plan: PlanMaker) -> PlanMaker:
+    async def planned(command: Any, voice: VoiceService, located: list[Located]) -> Plan:
+        made = await plan(command, voice, located)
+        if made.target is not None:
+            stays_on = not any(_turns_off(call, setting) for call in made.calls)
+            made.warnings.extend(await emergency_warnings(voice, made.target, setting, stays_on))
+        return made
+
+    return planned
+
+
+def _turns_off(call: ApiCall, setting: Setting) -> bool:
+    """A Delete of the setting, or a Put that disables it (what AWS refuses under emergency calling)."""
+    if call.operation.startswith("Delete"):
+        return True
+    return bool(call.params.get(setting.title(), {}).get("Disabled"))
+
+
+# Reads -------------------------------------------------------------------------------------
+
+
+async def read_show(command: EmergencyShow, voice: VoiceService) -> EmergencyView:
+    target = await voice.locate(Reference("connector", command.connector), partial_ok=True)
+    return EmergencyView(target=target, emergency=await current_emergency(voice, target.region, target.id))
+
+
+def view_show(result: EmergencyView) -> Doc:
+    target, emergency = result.target, result.emergency
+    parts: list[Part] = [Heading(f"Emergency calling of {target.name}")]
+    if emergency is None:
+        parts.append(Paragraph(("No emergency calling configuration: no emergency routing numbers.",)))
+    else:
+        rows = tuple(
+            (entry.calling_country, entry.emergency_phone_number, entry.test_phone_number or "-")
+            for entry in emergency.dnis
+        )
+        parts.append(
+            Table("Emergency routing numbers", ("Country", "Emergency", "Test"), rows, "emergency.csv")
+        )
+    summary = "not configured" if emergency is None else f"{len(emergency.dnis)} calling country(ies)"
+    return Doc(f"Emergency calling of {target.name} ({target.id}, {target.region}): {summary}", tuple(parts))
+
+
+# Plans -------------------------------------------------------------------------------------
+
+
+async def _prerequisites(voice: VoiceService, target: Located) -> list[Setting]:
+    """Which of origination and termination are not enabled, which AWS requires first."""
+    region, connector_id = target.region, target.id
+    states: dict[Setting, Switch | None] = {
+        "origination": await voice.get_setting(
+            region, "GetVoiceConnectorOrigination", connector_id, "Origination", Switch
+        ),
+        "termination": await voice.get_setting(
+            region, "GetVoiceConnectorTermination", connector_id, "Termination", Switch
+        ),
+    }
+    return [setting for setting, state in states.items() if state is None or state.disabled]
+
+
+async def plan_set(command: EmergencySet, voice: VoiceService, located: list[Located]) -> Plan:
+    target = located[0]
+    current = await current_emergency(voice, target.region, target.id)
+    after = EmergencyCalling(dnis=command.dnis)
+    call = ApiCall(
+        operation="PutVoiceConnectorEmergencyCallingConfiguration",
+        region=target.region,
+        params={"VoiceConnectorId": target.id, "EmergencyCallingConfiguration": after.to_api()},
+    )
+    plan = settings_plan(
+        command, target, call, _changes(current, after), _before(current), "emergency settings"
+    )
+    missing = await _prerequisites(voice, target)
+    if missing:
+        plan.warnings.append(
+            f"{' and '.join(missing).capitalize()} of {describe(target)} "
+            f"{'are' if len(missing) > 1 else 'is'} not enabled: AWS refuses "
+            "emergency calling until origination and termination are both enabled (API reference "
+            "PutVoiceConnectorEmergencyCallingConfiguration)."
+        )
+    return plan
+
+
+async def plan_clear(command: EmergencyClear, voice: VoiceService, located: list[Located]) -> Plan:
+    target = located[0]
+    current = await current_emergency(voice, target.region, target.id)
+    if current is None:
+        raise NothingToDo(f"{describe(target)} has no emergency calling configuration to clear.")
+    call = ApiCall(
+        operation="DeleteVoiceConnectorEmergencyCallingConfiguration",
+        region=target.region,
+        params={"VoiceConnectorId": target.id},
+    )
+    plan = settings_plan(
+        command, target, call, _changes(current, None), _before(current), "emergency settings"
+    )
+    plan.warnings.append(
+        f"Emergency calls through {describe(target)} will no longer be routed to your emergency provider."
+    )
+    return plan
+
+
+def _before(current: EmergencyCalling | None) -> dict[str, object] | None:
+    return current.to_api() if current else None
+
+
+def _changes(current: EmergencyCalling | None, after: EmergencyCalling | None) -> list[FieldChange]:
+    return [
+        FieldChange(
+            field="emergency routing (EMERGENCY:TEST:COUNTRY)", before=_text(current), after=_text(after)
+        )
+    ]
+
+
+def _text(emergency: EmergencyCalling | None) -> str | None:
+    return None if emergency is None else "; ".join(entry.describe() for entry in emergency.dnis)
+
+
+# Read-backs and undo -----------------------------------------------------------------------
+
+
+async def put_seen(call: ApiCall, voice: VoiceService) -> bool:
+    wanted = EmergencyCalling.model_validate(call.params["EmergencyCallingConfiguration"])
+    current = await current_emergency(voice, call.region, call.params["VoiceConnectorId"])
+    return current is not None and _text(current) == _text(wanted)
+
+
+async def delete_seen(call: ApiCall, voice: VoiceService) -> bool:
+    return await current_emergency(voice, call.region, call.params["VoiceConnectorId"]) is None
+
+
+def restore(outcome: Outcome) -> str:
+    """Put back the entries the plan read before: `set` them again, or `clear` if there were none."""
+    plan = outcome.plan
+    target = plan.target.id if plan.target else None
+    if plan.before is None:
+        return f"emergency clear {target}"
+    before = EmergencyCalling.model_validate(plan.before)
+    return f"emergency set {target} " + " ".join(
+        f"--dnis {shlex.quote(entry.describe())}" for entry in before.dnis
+    )
+
+
+READS[EmergencyShow] = ReadOps(read_show, view_show)
+CHANGES[EmergencySet] = ChangeOps(
+    plan_set, sends=frozenset({"PutVoiceConnectorEmergencyCallingConfiguration"}), inverse=restore
+)
+CHANGES[EmergencyClear] = ChangeOps(
+    plan_clear, sends=frozenset({"DeleteVoiceConnectorEmergencyCallingConfiguration"}), inverse=restore
+)
+EFFECTS["PutVoiceConnectorEmergencyCallingConfiguration"] = Shows(put_seen)
+EFFECTS["DeleteVoiceConnectorEmergencyCallingConfiguration"] = Shows(delete_seen)
