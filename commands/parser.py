@@ -37,7 +37,7 @@ def parse(text: str) -> Command:
 
 def _match(tokens: list[str]) -> tuple[type[Command], list[str]]:
     """The command whose words are the longest prefix of the tokens."""
-    for length in (2, 1):
+    for length in range(max(len(command.words) for command in COMMANDS), 0, -1):
         command_class = find(tuple(word.lower() for word in tokens[:length]))
         if command_class is not None:
             return command_class, tokens[length:]
