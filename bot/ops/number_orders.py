@@ -13,7 +13,6 @@ from commands.numbers import NumbersOrder, NumbersOrderShow, NumbersSearch
 from voice_domain.located import Located
 from voice_domain.numbers import PhoneNumberOrder
 
-SEARCH = "SearchAvailablePhoneNumbers"
 ORDER = "CreatePhoneNumberOrder"
 _SEARCH_MEMBERS = {
     "area_code": "AreaCode",
@@ -47,7 +46,7 @@ def search_request(command: NumbersSearch) -> dict[str, Any]:
 
 
 async def read_search(command: NumbersSearch, voice: VoiceService) -> AvailableNumbers:
-    response = await voice.call(voice.home_region, SEARCH, search_request(command))
+    response = await voice.call(voice.home_region, "SearchAvailablePhoneNumbers", search_request(command))
     return AvailableNumbers(
         numbers=response.get("E164PhoneNumbers") or [], more=bool(response.get("NextToken"))
     )
@@ -146,7 +145,7 @@ READS[NumbersSearch] = ReadOps(read_search, view_search)
 READS[NumbersOrderShow] = ReadOps(read_order, view_order)
 CHANGES[NumbersOrder] = ChangeOps(
     plan_order,
-    sends=frozenset({ORDER}),
+    sends=frozenset({"CreatePhoneNumberOrder"}),
     inverse=NoInverse(
         because="numbers AWS sold cannot be un-ordered: release each one with DeletePhoneNumber (AWS "
         "keeps a released number in its deletion queue for 7 days, then it is gone), which this bot "

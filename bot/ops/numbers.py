@@ -558,19 +558,25 @@ def undo_update(outcome: Outcome) -> str:
 READS[NumbersList] = ReadOps(read_list, view_list)
 CHANGES[NumbersAssociate] = ChangeOps(
     plan_associate,
-    sends=frozenset({ASSOCIATE, ASSOCIATE_CONNECTOR}),
+    sends=frozenset(
+        {"AssociatePhoneNumbersWithVoiceConnectorGroup", "AssociatePhoneNumbersWithVoiceConnector"}
+    ),
     inverse=undo_associate,
     caveats=associate_caveats,
 )
 CHANGES[NumbersDisassociate] = ChangeOps(
     plan_disassociate,
-    sends=frozenset({DISASSOCIATE, DISASSOCIATE_CONNECTOR}),
+    sends=frozenset(
+        {"DisassociatePhoneNumbersFromVoiceConnectorGroup", "DisassociatePhoneNumbersFromVoiceConnector"}
+    ),
     inverse=undo_disassociate,
 )
 for _associate, _disassociate in OPERATIONS.values():
     EFFECTS[_associate] = Shows(associate_seen, batched=True)
     EFFECTS[_disassociate] = Shows(disassociate_seen, batched=True)
 READS[NumberShow] = ReadOps(read_show, view_show)
-CHANGES[NumberUpdate] = ChangeOps(plan_update, sends=frozenset({UPDATE, BATCH_UPDATE}), inverse=undo_update)
+CHANGES[NumberUpdate] = ChangeOps(
+    plan_update, sends=frozenset({"UpdatePhoneNumber", "BatchUpdatePhoneNumber"}), inverse=undo_update
+)
 EFFECTS[UPDATE] = Shows(update_seen)
 EFFECTS[BATCH_UPDATE] = Shows(update_seen)
