@@ -72,7 +72,10 @@ async def read_account(sandbox: RunningSandbox) -> Account:
         while True:
             page = await client.list_phone_numbers(**token)
             for number in page["PhoneNumbers"]:
-                account["phones"][number["E164PhoneNumber"]] = (number["ProductType"], number.get("CallingName"))
+                account["phones"][number["E164PhoneNumber"]] = (
+                    number["ProductType"],
+                    number.get("CallingName"),
+                )
                 for association in number.get("Associations") or []:
                     names = connectors if association["Name"] == "VoiceConnectorId" else groups
                     account["numbers"][number["E164PhoneNumber"]] = names[association["Value"]]
