@@ -5,6 +5,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.ops.common import Unplannable, new_plan
+from bot.ops.numbers import when
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, NoInverse, ReadOps, Shows
 from bot.render.doc import Code, Doc, Fields, Heading, Paragraph, Part, Table
 from bot.results import ApiCall, NumberMove, Plan
@@ -95,17 +96,13 @@ def view_order(result: OrderAnswer) -> Doc:
                 ("Status", order.status or "?"),
                 ("Product type", order.product_type or "-"),
                 ("Order type", order.order_type or "-"),
-                ("Created", _when(order.created_timestamp)),
-                ("Updated", _when(order.updated_timestamp)),
+                ("Created", when(order.created_timestamp)),
+                ("Updated", when(order.updated_timestamp)),
             )
         ),
         Table("Ordered numbers", ("Number", "Status"), numbers, "ordered-numbers.csv"),
     ]
     return Doc(f"Order {order.phone_number_order_id}: {order.status or '?'}", tuple(parts))
-
-
-def _when(moment: object) -> str:
-    return str(moment) if moment is not None else "-"
 
 
 # Plan, read-back ---------------------------------------------------------------------------

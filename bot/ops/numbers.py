@@ -409,22 +409,23 @@ def view_show(result: NumberStory) -> Doc:
         Fields(
             (
                 ("Routes to", routes),
-                ("Associated since", _when(since)),
+                ("Associated since", when(since)),
                 ("Product type", number.product_type or "-"),
                 ("Type", number.type or "-"),
                 ("Calling name", number.calling_name or "(none)"),
                 ("Calling name status", number.calling_name_status or "-"),
                 ("Status", number.status or "-"),
                 ("Order ID", number.order_id or "-"),
-                ("Created", _when(number.created_timestamp)),
-                ("Updated", _when(number.updated_timestamp)),
+                ("Created", when(number.created_timestamp)),
+                ("Updated", when(number.updated_timestamp)),
             )
         ),
     ]
     return Doc(f"{number.number}: {number.status or '?'}, routes to {routes}", tuple(parts))
 
 
-def _when(moment: datetime | None) -> str:
+def when(moment: datetime | None) -> str:
+    """A timestamp as people read it in a record, or `-`."""
     return moment.isoformat(timespec="seconds") if moment else "-"
 
 

@@ -68,7 +68,8 @@ def number_type(e164: str) -> str:
 
 # What AWS has for sale: the geographic 555-01XX lines of every area code beyond the account's
 # inventory, and the toll-free ones (SearchAvailablePhoneNumbers' TollFreePrefix pattern,
-# `^8(00|33|44|55|66|77|88)$`), less the SIP media application numbers the account already owns.
+# `^8(00|33|44|55|66|77|88)$`). Those the account owns (its SIP media application numbers, what it
+# ordered) are not for sale: handlers/phone_number_orders.py leaves them out.
 TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
 # A few area codes' places, so City and State searches find something (the rest have none).
 PLACES = {
@@ -89,4 +90,4 @@ def for_sale(inventory_size: int) -> tuple[str, ...]:
     """Every number not in an account of this inventory size, sorted (orders take from these)."""
     geographic = [f"+1{code}5550{line}" for code in _area_codes() for line in LINES][inventory_size:]
     toll_free = [f"+1{prefix}5550{line}" for prefix in TOLL_FREE_PREFIXES for line in LINES]
-    return tuple(sorted({*geographic, *toll_free} - _SIP_MEDIA_APPLICATION_SET))
+    return tuple(sorted(geographic + toll_free))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.sandbox.errors import bad_request, conflict, not_found, resource_limit_exceeded
 from bot.sandbox.ids import VOICE_CONNECTOR_GROUP_ID_LENGTH, VOICE_CONNECTOR_ID_LENGTH, new_id
@@ -430,10 +429,6 @@ class SandboxState:
             self._numbers = tuple(sorted((*self._numbers, record.e164)))
             self._number_set = frozenset(self._numbers)
         self._touched[record.e164] = record
-
-    def record_for_order(self, number: str, order_id: str, moment: datetime) -> PhoneNumberRecord:
-        """A new record for a number an order bought."""
-        return PhoneNumberRecord(e164=number, order_id=order_id, created=moment, updated=moment)
 
     def touched(self) -> list[PhoneNumberRecord]:
         """The records that differ from the pristine inventory."""

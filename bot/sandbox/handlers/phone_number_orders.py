@@ -15,7 +15,7 @@ from bot.sandbox.errors import bad_request, not_found
 from bot.sandbox.handlers import Params, handles, with_token
 from bot.sandbox.inventory import PLACES, TOLL_FREE_PREFIXES, for_sale, number_type
 from bot.sandbox.pagination import decode_token, take_page
-from bot.sandbox.records import OrderedNumber, PhoneNumberOrderRecord, now
+from bot.sandbox.records import OrderedNumber, PhoneNumberOrderRecord, PhoneNumberRecord, now
 from bot.sandbox.state import SandboxState, e164
 
 _US = "+1"
@@ -39,9 +39,15 @@ def _provision(state: SandboxState, order: PhoneNumberOrderRecord) -> None:
             ordered.status = "Failed"
             continue
         ordered.status = "Acquired"
-        record = state.record_for_order(ordered.e164, order.id, moment)
-        record.product_type = order.product_type
-        state.save_record(record)
+        state.save_record(
+            PhoneNumberRecord(
+                e164=ordered.e164,
+                order_id=order.id,
+                product_type=order.product_type,
+                created=moment,
+                updated=moment,
+            )
+        )
     acquired = sum(ordered.status == "Acquired" for ordered in order.numbers)
     order.status = "Successful" if acquired == len(order.numbers) else "Partial" if acquired else "Failed"
     order.updated = moment
