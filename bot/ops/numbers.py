@@ -3,8 +3,9 @@ or more; their batched requests, read-backs, inverses, views."""
 
 import asyncio
 import shlex
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -38,6 +39,7 @@ OPERATIONS: dict[ResourceKind, tuple[str, str]] = {
 ID_PARAM: dict[ResourceKind, str] = {"group": "VoiceConnectorGroupId", "connector": "VoiceConnectorId"}
 _KIND_OF_PARAM = {param: kind for kind, param in ID_PARAM.items()}
 UPDATE = "UpdatePhoneNumber"
+T = TypeVar("T")
 BATCH_UPDATE = "BatchUpdatePhoneNumber"
 
 
@@ -71,8 +73,13 @@ async def locate_target(text: str, voice: VoiceService) -> Located:
 
 
 async def _located_or_none(voice: VoiceService, reference: Reference) -> Located | None:
+    return await _unless_not_found(voice.locate(reference))
+
+
+async def _unless_not_found(lookup: Awaitable[T]) -> T | None:
+    """What a lookup finds, or None when AWS (or the lookup) says there is no such thing."""
     try:
-        return await voice.locate(reference)
+        return await lookup
     except VoiceError as error:
         if error.code == "NotFoundException":
             return None
@@ -384,14 +391,12 @@ async def read_show(command: NumberShow, voice: VoiceService) -> NumberStory:
     association = number.associated_with()
     if association is None or association.value is None:
         return NumberStory(number=number, route=None)
-    kind = _KIND_OF_PARAM[association.name or ""]
-    route = await _located_or_none(voice, Reference(kind, association.value))
-    missing = (
-        []
-        if route
-        else [f"{association.name} {association.value} was not found in {', '.join(voice.regions)}."]
-    )
-    return NumberStory(number=number, route=route, warnings=missing)
+    reference = Reference(_KIND_OF_PARAM[association.name or ""], association.value)
+    try:
+        route = await voice.locate(reference, partial_ok=True)
+    except VoiceError as error:  # the number's own story stands; say why its route has no name
+        return NumberStory(number=number, route=None, warnings=[error.message])
+    return NumberStory(number=number, route=route, warnings=route.warnings)
 
 
 def view_show(result: NumberStory) -> Doc:
@@ -444,12 +449,7 @@ async def _details(numbers: list[str], voice: VoiceService) -> dict[str, PhoneNu
 
 
 async def _detail_or_none(number: str, voice: VoiceService) -> PhoneNumberDetail | None:
-    try:
-        return await get_number(number, voice)
-    except VoiceError as error:
-        if error.code == "NotFoundException":
-            return None
-        raise
+    return await _unless_not_found(get_number(number, voice))
 
 
 def _current(detail: PhoneNumberDetail) -> dict[str, str]:
