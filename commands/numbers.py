@@ -240,13 +240,12 @@ def _single(value: object) -> object:
     return value
 
 
-ONE_NUMBER = Param(
-    "number",
-    "NUMBER",
-    "one phone number, in E.164 or with common punctuation",
-    repeat=True,
-    group=group_number_tokens,
-)
+def numbers_param(help_text: str, field: str = "numbers") -> Param:
+    """Required phone numbers typed with spaces, commas or punctuation."""
+    return Param(field, "NUMBER", help_text, repeat=True, group=group_number_tokens)
+
+
+ONE_NUMBER = numbers_param("one phone number, in E.164 or with common punctuation", "number")
 
 
 class NumberShow(ReadCommand):
@@ -271,13 +270,7 @@ class NumberUpdate(ChangeCommand):
         "as AWS updates them; a calling name takes up to 72 hours to apply)."
     )
     params = (
-        Param(
-            "numbers",
-            "NUMBER",
-            "phone numbers, separated by spaces or commas",
-            repeat=True,
-            group=group_number_tokens,
-        ),
+        numbers_param("phone numbers, separated by spaces or commas"),
         Param(
             "calling_name",
             "NAME",
@@ -368,13 +361,7 @@ class NumbersOrder(ChangeCommand):
     task = "onboarding"
     summary = "Order (buy) phone numbers found with `numbers search`: AWS charges for every number ordered."
     params = (
-        Param(
-            "numbers",
-            "NUMBER",
-            "numbers to order, as `numbers search` listed them",
-            repeat=True,
-            group=group_number_tokens,
-        ),
+        numbers_param("numbers to order, as `numbers search` listed them"),
         Param(
             "product_type",
             "VoiceConnector|SipMediaApplicationDialIn",
