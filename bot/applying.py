@@ -80,7 +80,7 @@ async def _apply_in_order(plan: Plan, voice: VoiceService, revealed: list[Reveal
         reconciled = reconciled or bool(response.get("Reconciled"))
         errors = [PhoneNumberError.model_validate(item) for item in response.get("PhoneNumberErrors") or []]
         failed = {error.phone_number_id for error in errors}
-        succeeded += [number for number in call.params.get("E164PhoneNumbers", []) if number not in failed]
+        succeeded += [number for number in _numbers_of(call) if number not in failed]
         if errors:
             return Outcome(
                 plan=plan,
@@ -136,6 +136,18 @@ async def _apply_batches(plan: Plan, voice: VoiceService, progress: Progress | N
         number_errors=number_errors,
         error=ErrorInfo.of(failures[0]) if failures else None,
     )
+
+
+def _numbers_of(call: ApiCall) -> list[str]:
+    """The phone numbers a request acts on, so each is reported as succeeded or failed: a list of
+    them, a number update's items, or the one number it names."""
+    if "E164PhoneNumbers" in call.params:
+        numbers: list[str] = call.params["E164PhoneNumbers"]
+        return numbers
+    items = call.params.get("UpdatePhoneNumberRequestItems")
+    if items is not None:
+        return [item["PhoneNumberId"] for item in items]
+    return [call.params["PhoneNumberId"]] if "PhoneNumberId" in call.params else []
 
 
 def _batch_error(number: str, error: VoiceError) -> PhoneNumberError:

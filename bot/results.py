@@ -95,6 +95,8 @@ class NumberList(Model):
     kind: Literal["number_list"] = "number_list"
     scope: str
     numbers: list[PhoneNumber]
+    # A connector's or group's ID → `connector NAME` / `group NAME`, so rows say where numbers route.
+    routes: dict[str, str] = Field(default_factory=dict)
     # Regions that did not answer, and what that leaves uncertain: shown above the result.
     warnings: list[str] = Field(default_factory=list)
 

@@ -36,7 +36,7 @@ from commands.connector import (
 from commands.connector_logging import LoggingSet
 from commands.emergency import EmergencyClear, EmergencySet
 from commands.group import GroupCreate, GroupDelete, GroupFailover, GroupRename, GroupUpdate
-from commands.numbers import NumbersAssociate, NumbersDisassociate
+from commands.numbers import NumbersAssociate, NumbersDisassociate, NumbersOrder, NumberUpdate
 from commands.origination import (
     OriginationClear,
     OriginationDisable,
@@ -65,7 +65,7 @@ termination settings and SIP user names of the connectors that have either."""
 async def read_account(sandbox: RunningSandbox) -> Account:
     """Everything a change command can touch, keyed by names so recreated resources compare equal."""
     connectors: dict[str, str] = {}
-    account: Account = {"connectors": {}, "groups": {}, "numbers": {}, "termination": {}}
+    account: Account = {"connectors": {}, "groups": {}, "numbers": {}, "termination": {}, "phones": {}}
     for region in REGIONS:
         async with voice_client(sandbox, region) as client:
             listed = (await client.list_voice_connectors())["VoiceConnectors"]
@@ -100,6 +100,10 @@ async def read_account(sandbox: RunningSandbox) -> Account:
         while True:
             page = await client.list_phone_numbers(**token)
             for number in page["PhoneNumbers"]:
+                account["phones"][number["E164PhoneNumber"]] = (
+                    number["ProductType"],
+                    number.get("CallingName"),
+                )
                 for association in number.get("Associations") or []:
                     names = connectors if association["Name"] == "VoiceConnectorId" else groups
                     account["numbers"][number["E164PhoneNumber"]] = names[association["Value"]]
@@ -189,6 +193,7 @@ def _routes(account: Account) -> list[tuple[str, int, str, int, int]]:
 N1, N2, N3 = "+12065550120", "+12065550121", "+12065550122"
 DNIS = "--dnis +12065550150:+12065550151:US"
 ANALYTICS = "arn:aws:chime:us-west-2:123456789012:media-insights-pipeline-configuration/call-analytics"
+ORDERED = "+12125550150"  # for sale: 212 is beyond the sandbox account's default inventory
 
 ROWS = (
     Row(
@@ -366,6 +371,47 @@ ROWS = (
         f"numbers disassociate pstn-failover {N1}",
         lambda account: N1 not in account["numbers"] and account["numbers"][N2] == "pstn-failover",
         setup=(f"numbers associate pstn-failover {N1} {N2}",),
+    ),
+    Row(
+        NumbersAssociate,
+        f"numbers associate pstn-primary {N1} {N2}",
+        lambda account: account["numbers"][N1] == account["numbers"][N2] == "pstn-primary",
+    ),
+    Row(
+        NumbersAssociate,
+        f"numbers associate connector:pstn-primary {N3} --force",
+        lambda account: account["numbers"][N3] == "pstn-primary",
+        setup=(f"numbers associate pstn-failover {N3}",),
+        restored=lambda before, after: N3 not in after["numbers"],
+        caveat="does not move them back",
+    ),
+    Row(
+        NumbersDisassociate,
+        f"numbers disassociate pstn-primary {N1}",
+        lambda account: N1 not in account["numbers"] and account["numbers"][N2] == "pstn-primary",
+        setup=(f"numbers associate connector:pstn-primary {N1} {N2}",),
+    ),
+    Row(
+        NumberUpdate,
+        f"number update {N1} {N2} --calling-name 'Example Corp'",
+        lambda account: account["phones"][N1] == account["phones"][N2] == ("VoiceConnector", "Example Corp"),
+    ),
+    Row(
+        NumberUpdate,
+        f"number update {N3} --product-type SipMediaApplicationDialIn",
+        lambda account: account["phones"][N3] == ("SipMediaApplicationDialIn", None),
+    ),
+    Row(
+        NumberUpdate,
+        f"number update {N1} {N2} --calling-name ''",
+        lambda account: account["phones"][N1] == account["phones"][N2] == ("VoiceConnector", None),
+        setup=(f"number update {N1} {N2} --calling-name 'Example Corp'",),
+    ),
+    Row(
+        NumbersOrder,
+        f"numbers order {ORDERED} --product-type VoiceConnector",
+        lambda account: account["phones"][ORDERED] == ("VoiceConnector", None),
+        no_undo="DeletePhoneNumber",
     ),
     Row(
         OriginationSet,

@@ -12,6 +12,7 @@ import botocore.session
 import pytest
 from botocore.parsers import create_parser
 
+from bot.ops import number_orders
 from bot.render.blockkit import to_messages
 from bot.render.terminal import to_text
 from bot.render.views import outcome_view
@@ -33,6 +34,10 @@ SEED_COMMANDS = {
         "/voice origination set abcdef1ghij2klmno3pqr4 --route 10.24.34.0:1234/tcp,priority=1,weight=5"
     ),
     "PutVoiceConnectorProxy": "/voice proxy set abcdef1ghij2klmno3pqr4 --expiry 60 --countries US",
+    "AssociatePhoneNumbersWithVoiceConnector": (
+        "/voice numbers associate abcdef1ghij2klmno3pqr4 +12065550100 +12065550101 --force"
+    ),
+    "SearchAvailablePhoneNumbers": "/voice numbers search --area-code 206",
 }
 
 
@@ -51,7 +56,10 @@ async def test_console_command_sends_the_seed_sample_request(
         sample["request"],
     )
     assert sample.get("query", {}).items() <= sent[0]["query"].items()
-    assert "Applied" in output
+    if sample["method"] == "GET":  # a read: its query is the whole request, and nothing is applied
+        assert sent[0]["query"] == sample["query"]
+    else:
+        assert "Applied" in output
 
 
 def _parse_sample(operation: str) -> dict[str, Any]:
@@ -65,7 +73,22 @@ def _parse_sample(operation: str) -> dict[str, Any]:
     return parsed
 
 
-@pytest.mark.parametrize("operation", list(SEED_COMMANDS))
+READS_WITH_SAMPLES = {"SearchAvailablePhoneNumbers"}
+
+
+def test_search_sample_response_renders_through_the_search_view() -> None:
+    parsed = _parse_sample("SearchAvailablePhoneNumbers")
+    doc = number_orders.view_search(
+        number_orders.AvailableNumbers(numbers=parsed["E164PhoneNumbers"], more=False)
+    )
+    assert all(number in to_text(doc) for number in parsed["E164PhoneNumbers"])
+    for message in to_messages(doc):
+        assert block_kit_problems({"text": message.text, "blocks": message.blocks}) == []
+
+
+@pytest.mark.parametrize(
+    "operation", [operation for operation in SEED_COMMANDS if operation not in READS_WITH_SAMPLES]
+)
 def test_seed_sample_response_renders(operation: str) -> None:
     parsed = _parse_sample(operation)
     plan = Plan(

@@ -187,6 +187,7 @@ def outcome_view(outcome: Outcome) -> Doc:
         parts.append(Changes(tuple(Change(c.field, c.before, c.after) for c in plan.changes)))
     if outcome.created is not None:
         parts.append(Fields(_created_fields(outcome.created)))
+    parts.extend(_order_fields(outcome))
     if outcome.reconciled:
         parts.append(
             Notice(
@@ -199,6 +200,19 @@ def outcome_view(outcome: Outcome) -> Doc:
     if outcome.error is not None:
         parts.extend(error_view(outcome.error).parts)
     return Doc(title, tuple(parts), level=level)
+
+
+def _order_fields(outcome: Outcome) -> Iterable[Part]:
+    """A phone number order's ID, which `numbers order show` needs and only AWS's answer holds."""
+    for response in outcome.responses:
+        order = response.get("PhoneNumberOrder") or {}
+        if order:
+            yield Fields(
+                (
+                    ("Order ID", str(order.get("PhoneNumberOrderId"))),
+                    ("Order status", str(order.get("Status"))),
+                )
+            )
 
 
 def _created_fields(created: VoiceConnector | VoiceConnectorGroup) -> tuple[tuple[str, str], ...]:

@@ -63,4 +63,31 @@ def product_type(e164: str) -> str:
 
 def number_type(e164: str) -> str:
     """The number's PhoneNumberType (model enum: Local, TollFree)."""
-    return "TollFree" if e164 in _SIP_MEDIA_APPLICATION_SET else "Local"
+    return "TollFree" if e164[2:5] in TOLL_FREE_PREFIXES else "Local"
+
+
+# What AWS has for sale: the geographic 555-01XX lines of every area code beyond the account's
+# inventory, and the toll-free ones (SearchAvailablePhoneNumbers' TollFreePrefix pattern,
+# `^8(00|33|44|55|66|77|88)$`). Those the account owns (its SIP media application numbers, what it
+# ordered) are not for sale: handlers/phone_number_orders.py leaves them out.
+TOLL_FREE_PREFIXES = ("800", "833", "844", "855", "866", "877", "888")
+# A few area codes' places, so City and State searches find something (the rest have none).
+PLACES = {
+    "206": ("Seattle", "WA"),
+    "212": ("New York", "NY"),
+    "213": ("Los Angeles", "CA"),
+    "303": ("Denver", "CO"),
+    "312": ("Chicago", "IL"),
+    "415": ("San Francisco", "CA"),
+    "503": ("Portland", "OR"),
+    "512": ("Austin", "TX"),
+    "617": ("Boston", "MA"),
+}
+
+
+@cache
+def for_sale(inventory_size: int) -> tuple[str, ...]:
+    """Every number not in an account of this inventory size, sorted (orders take from these)."""
+    geographic = [f"+1{code}5550{line}" for code in _area_codes() for line in LINES][inventory_size:]
+    toll_free = [f"+1{prefix}5550{line}" for prefix in TOLL_FREE_PREFIXES for line in LINES]
+    return tuple(sorted(geographic + toll_free))

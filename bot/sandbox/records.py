@@ -141,6 +141,28 @@ class PhoneNumberRecord(Record):
     created: Timestamp
     updated: Timestamp
     association: Association | None = None
+    product_type: str | None = None  # None: the inventory's own (state.product_type_of)
+    calling_name: str | None = None
+    calling_name_status: str = "Unassigned"
+    name: str | None = None
+
+
+class OrderedNumber(Record):
+    e164: str
+    status: str = "Processing"
+
+
+class PhoneNumberOrderRecord(Record):
+    """A CreatePhoneNumberOrder: Processing until the account's numbers are next read (the
+    sandbox's stand-in for AWS provisioning), then Successful, Partial or Failed."""
+
+    id: str
+    product_type: str
+    status: str = "Processing"
+    numbers: list[OrderedNumber]
+    name: str | None = None
+    created: Timestamp
+    updated: Timestamp
 
 
 class SipRuleTarget(Record):
@@ -182,3 +204,4 @@ class StateSnapshot(Record):
     phone_numbers: list[PhoneNumberRecord] = Field(default_factory=list)
     sip_media_applications: list[SipMediaApplication] = Field(default_factory=list)
     sip_rules: list[SipRule] = Field(default_factory=list)
+    phone_number_orders: list[PhoneNumberOrderRecord] = Field(default_factory=list)

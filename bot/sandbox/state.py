@@ -19,6 +19,7 @@ from bot.sandbox.records import (
     AssociationKind,
     GroupItem,
     Origination,
+    PhoneNumberOrderRecord,
     PhoneNumberRecord,
     Proxy,
     SipMediaApplication,
@@ -79,7 +80,8 @@ class SandboxState:
 
     def restore(self, snapshot: StateSnapshot) -> None:
         """Replace everything in place, so holders of this object keep seeing the live state."""
-        numbers = account_numbers(snapshot.inventory_size)
+        self._orders = {order.id: order for order in snapshot.phone_number_orders}
+        numbers = tuple(sorted(account_numbers(snapshot.inventory_size) + self._acquired()))
         strays = {record.e164 for record in snapshot.phone_numbers} - set(numbers)
         if strays:
             raise ValueError(f"state lists numbers outside the inventory: {sorted(strays)[:5]}")
@@ -112,6 +114,7 @@ class SandboxState:
             phone_numbers=[self._touched[number] for number in sorted(self._touched)],
             sip_media_applications=list(self.sip_media_applications.values()),
             sip_rules=list(self.sip_rules.values()),
+            phone_number_orders=list(self._orders.values()),
         ).model_copy(deep=True)
 
     def _next_serial(self) -> int:
@@ -341,8 +344,8 @@ class SandboxState:
                     NumberError(number, "NotFound", f"Phone number {number} is not in this account.")
                 )
                 continue
-            if product_type(number) != VOICE_CONNECTOR:
-                errors.append(_wrong_product_type(number, kind))
+            if product_type_of(self._record(number)) != VOICE_CONNECTOR:
+                errors.append(_wrong_product_type(self._record(number), kind))
                 continue
             record = self._record(number)
             current = record.association
@@ -405,15 +408,48 @@ class SandboxState:
         """Lazily, in E.164 order after the cursor, so huge inventories page without building every record."""
         start = 0 if after is None else bisect_right(self._numbers, after)
         for number in self._numbers[start:]:
-            if product is not None and product != product_type(number):
-                continue
             current = self._touched.get(number)
+            if product is not None and product != product_type_of(current or self._record(number)):
+                continue
             linked = current.association if current is not None else None
             if status is not None and status != number_status(linked):
                 continue
             if association is not None and (linked is None or (linked.kind, linked.target_id) != association):
                 continue
             yield self._record(number)
+
+    # Phone number orders (rules in handlers/phone_number_orders.py)
+
+    def _acquired(self) -> tuple[str, ...]:
+        """Numbers that orders added to the account."""
+        return tuple(
+            ordered.e164
+            for order in self._orders.values()
+            for ordered in order.numbers
+            if ordered.status == "Acquired"
+        )
+
+    def owns(self, number: str) -> bool:
+        return number in self._number_set
+
+    def save_record(self, record: PhoneNumberRecord) -> None:
+        """Keep a changed number record, adding the number to the account if an order bought it."""
+        if record.e164 not in self._number_set:
+            self._numbers = tuple(sorted((*self._numbers, record.e164)))
+            self._number_set = frozenset(self._numbers)
+        self._touched[record.e164] = record
+
+    def touched(self) -> list[PhoneNumberRecord]:
+        """The records that differ from the pristine inventory."""
+        return list(self._touched.values())
+
+    @property
+    def orders(self) -> dict[str, PhoneNumberOrderRecord]:
+        return self._orders
+
+    def record(self, number: str) -> PhoneNumberRecord:
+        """The stored record of a number the account holds (pristine if never touched)."""
+        return self._record(number)
 
     def _record(self, number: str) -> PhoneNumberRecord:
         """The stored record, or a pristine one for a number no association has touched yet."""
@@ -447,14 +483,20 @@ class SandboxState:
             )
 
 
-def _wrong_product_type(number: str, kind: AssociationKind) -> NumberError:
+def product_type_of(record: PhoneNumberRecord) -> str:
+    """The number's PhoneNumberProductType: as UpdatePhoneNumber or its order set it, else the
+    inventory's."""
+    return record.product_type or product_type(record.e164)
+
+
+def _wrong_product_type(record: PhoneNumberRecord, kind: AssociationKind) -> NumberError:
     """Only Voice Connector product-type numbers go to connectors or groups (Administrator Guide,
     "Assigning numbers to a Voice Connector or Voice Connector group": "The phone numbers must have
     the Voice Connector product type"). The code is BadRequest from the model's ErrorCode enum; AWS
     does not document which code it uses for this case."""
     return NumberError(
-        number,
+        record.e164,
         "BadRequest",
-        f"Phone number {number} has product type {product_type(number)}; only VoiceConnector numbers "
+        f"Phone number {record.e164} has product type {product_type_of(record)}; only VoiceConnector numbers "
         f"can be associated with a {_TARGET_LABEL[kind]}.",
     )

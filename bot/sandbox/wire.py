@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox.inventory import number_type, product_type
+from bot.sandbox.inventory import number_type
 from bot.sandbox.records import (
     ACCOUNT_ID,
     Origination,
+    PhoneNumberOrderRecord,
     PhoneNumberRecord,
     Proxy,
     VoiceConnector,
     VoiceConnectorGroup,
     iso_ms,
 )
-from bot.sandbox.state import NumberError, number_status
+from bot.sandbox.state import NumberError, number_status, product_type_of
 
 PHONE_NUMBER_REGION = "us-east-1"
 
@@ -87,7 +88,7 @@ def phone_number(record: PhoneNumberRecord) -> dict[str, Any]:
         "PhoneNumberArn": f"arn:aws:chime:{PHONE_NUMBER_REGION}:{ACCOUNT_ID}:phone-number/{record.e164}",
         "Country": "US",
         "Type": number_type(record.e164),
-        "ProductType": product_type(record.e164),
+        "ProductType": product_type_of(record),
         "Status": number_status(association),
         "Capabilities": {
             "InboundCall": True,
@@ -106,10 +107,14 @@ def phone_number(record: PhoneNumberRecord) -> dict[str, Any]:
                 "AssociatedTimestamp": iso_ms(association.associated),
             }
         ],
-        "CallingNameStatus": "Unassigned",
+        "CallingNameStatus": record.calling_name_status,
         "CreatedTimestamp": iso_ms(record.created),
         "UpdatedTimestamp": iso_ms(record.updated),
         "OrderId": record.order_id,
+    } | {
+        member: value
+        for member, value in (("CallingName", record.calling_name), ("Name", record.name))
+        if value is not None
     }
 
 
@@ -119,4 +124,16 @@ def phone_number_errors(errors: list[NumberError]) -> dict[str, Any]:
             {"PhoneNumberId": error.phone_number_id, "ErrorCode": error.code, "ErrorMessage": error.message}
             for error in errors
         ]
+    }
+
+
+def phone_number_order(order: PhoneNumberOrderRecord) -> dict[str, Any]:
+    return {
+        "PhoneNumberOrderId": order.id,
+        "ProductType": order.product_type,
+        "Status": order.status,
+        "OrderType": "New",
+        "OrderedPhoneNumbers": [{"E164PhoneNumber": n.e164, "Status": n.status} for n in order.numbers],
+        "CreatedTimestamp": iso_ms(order.created),
+        "UpdatedTimestamp": iso_ms(order.updated),
     }
