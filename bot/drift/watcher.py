@@ -25,8 +25,10 @@ from bot.voice import VoiceService
 log = logging.getLogger(__name__)
 
 LEASE = "drift-watch"
-CLOCK_MARGIN = timedelta(minutes=1)
-"""Changes settled this long before the previous snapshot began still explain: replicas' clocks differ."""
+CLOCK_MARGIN = timedelta(seconds=2)
+"""Changes settled this long before the previous snapshot began still explain, since replicas' clocks
+differ a little; kept short because a Switchboard change explains every difference to its resource
+in the window, an out-of-band one made just after it included."""
 
 Announce = Callable[[DriftRecord], Awaitable[None]]
 
