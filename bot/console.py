@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.applying import Progress
-from bot.outcomes import Answer, Applied, awaiting
+from bot.outcomes import Answer, Applied, Exported, awaiting
 from bot.render.doc import Doc
 from bot.render.outcome_views import answer_view, secrets_text
 from bot.render.terminal import to_text
@@ -35,6 +35,10 @@ class Console:
     def show(self, answer: Answer) -> Doc:
         """Print an answer (a preview without buttons: the prompt confirms); returns what was shown."""
         doc = answer_view(answer)
+        if isinstance(answer, Exported):  # the file alone on stdout, so it can be redirected
+            print(to_text(doc), file=sys.stderr)
+            self.write(answer.content.rstrip("\n"))
+            return doc
         self.write(to_text(doc))
         return doc
 

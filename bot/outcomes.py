@@ -30,6 +30,15 @@ class HistoryListed:
 
 
 @dataclass(frozen=True)
+class Exported:
+    """A file the person asked for (`/voice snapshot`): `doc` says what it is."""
+
+    doc: Doc
+    file_name: str
+    content: str
+
+
+@dataclass(frozen=True)
 class NotRun:
     """Input, a `--file` or a plan that stopped before a preview; the layer below explained why."""
 
@@ -185,6 +194,7 @@ class InternalError:
 
 Answer = (
     ReadAnswered
+    | Exported
     | HistoryListed
     | NotRun
     | Denied

@@ -104,3 +104,33 @@ class SlackSettings(BaseSettings):
             problems.append("NOTIFY_CHANNEL is empty: set a channel ID or unset it")
         if problems:
             raise ConfigurationError("; ".join(problems))
+
+
+class DriftSettings(BaseSettings):
+    """The drift watch: how often the voice configuration is read back, and how gently."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    interval: float = Field(default=300.0, ge=0, validation_alias="DRIFT_INTERVAL")
+    rate_share: float = Field(default=0.2, gt=0, le=1, validation_alias="DRIFT_RATE_SHARE")
+    lease: float = Field(default=60.0, gt=0, validation_alias="DRIFT_LEASE")
+    region_budget: float = Field(default=10.0, gt=0, validation_alias="VOICE_REQUEST_BUDGET")
+
+    @field_validator("rate_share", mode="before")
+    @classmethod
+    def _percent(cls, value: object) -> object:
+        """`20%` and `0.2` mean the same share; a bare number above 1 is a percentage too."""
+        if isinstance(value, str):
+            text = value.strip()
+            number = float(text.rstrip("%").strip())
+            return number / 100 if text.endswith("%") or number > 1 else number
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return self.interval > 0
+
+    @property
+    def watcher_rate(self) -> float:
+        """Requests per second per region the watcher may send: its share of the region's budget."""
+        return self.region_budget * self.rate_share

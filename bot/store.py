@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from bot.store_sql import SqlStore
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: leases, configuration snapshots and drift (the drift watch)
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: IDs are read aloud on bridges
 SEEN_KEPT = timedelta(hours=1)  # well past Slack's 5-minute signature window and its retries
 
@@ -241,3 +241,90 @@ class SeenRequests:
     async def prune(self) -> None:
         """Forget identities older than SEEN_KEPT: Slack would refuse their signatures by now."""
         await (await self._store._open()).prune()
+
+
+# The drift watch: leases, configuration snapshots and drift found --------------------------------
+
+
+class SnapshotRecord:
+    """One complete read of the voice configuration (`content`: resource key → its JSON state)."""
+
+    id: str
+    started_at: datetime
+    taken_at: datetime
+    content: dict[str, Any]
+
+    def __init__(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+
+class DriftRecord:
+    """One difference between snapshots that no Switchboard change explains, announced once.
+
+    `key` is unique: the snapshot the difference was found against and the resource, so a restart
+    or a second replica that finds the same difference again cannot announce it again."""
+
+    id: str
+    key: str
+    resource: str
+    kind: str
+    region: str | None
+    first_seen: datetime
+    before: Any
+    after: Any
+    actors: list[dict[str, Any]] | None
+    revert: str | None
+    acknowledged_by: str | None
+    acknowledged_at: datetime | None
+
+    def __init__(self, **fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+
+def new_drift_id() -> str:
+    return "d" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(7))
+
+
+class DriftLedger:
+    """The drift watch's part of the shared store: who watches (a lease), the last snapshot, and the
+    drift found. Shared so that replicas agree on all three, whichever one is watching."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def hold_lease(self, name: str, holder: str, lease: timedelta) -> bool:
+        """Take or keep the lease `name` for `holder`: True while it is ours (see bot.claims)."""
+        return await (await self._store._open()).hold_lease(name, holder, lease)
+
+    async def release_lease(self, name: str, holder: str) -> None:
+        await (await self._store._open()).release_lease(name, holder)
+
+    async def lease_holder(self, name: str) -> str | None:
+        return await (await self._store._open()).lease_holder(name)
+
+    async def latest_snapshot(self) -> SnapshotRecord | None:
+        return await (await self._store._open()).latest_snapshot()
+
+    async def save_snapshot(self, started_at: datetime, content: dict[str, Any]) -> SnapshotRecord:
+        """Keep this snapshot as the latest (older ones are pruned: only the last is diffed against)."""
+        return await (await self._store._open()).save_snapshot(started_at, content)
+
+    async def record_drift(self, **fields: Any) -> DriftRecord | None:
+        """The new drift record, or None when its key was recorded before (already announced)."""
+        return await (await self._store._open()).record_drift(**fields)
+
+    async def drift(self, drift_id: str) -> DriftRecord | None:
+        return await (await self._store._open()).get_drift(drift_id)
+
+    async def unacknowledged(self, limit: int = 50) -> Sequence[DriftRecord]:
+        return await (await self._store._open()).unacknowledged(limit)
+
+    async def acknowledge(self, drift_id: str, user_id: str) -> bool:
+        """True for the one acknowledgement that counts; False when it was acknowledged already."""
+        return await (await self._store._open()).acknowledge(drift_id, user_id)
+
+    async def changes_since(self, moment: datetime) -> Sequence[ChangeRecord]:
+        """Changes Switchboard sent (or may have sent) to AWS since `moment`: they explain drift."""
+        return await (await self._store._open()).changes_since(moment)

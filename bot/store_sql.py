@@ -7,7 +7,7 @@ nothing never loads SQLAlchemy. `ChangeRecord` is defined in `bot.store` and map
 
 import functools
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, ParamSpec, TypeVar
 
@@ -36,17 +36,21 @@ from sqlalchemy.orm import registry
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
+from bot import claims
 from bot.results import Outcome, Plan
 from bot.store import (
     SCHEMA_VERSION,
     SEEN_KEPT,
     ChangeRecord,
     ClaimRefused,
+    DriftRecord,
+    SnapshotRecord,
     Status,
     StoreMisuse,
     StoreUnavailable,
     aware,
     new_change_id,
+    new_drift_id,
     now,
 )
 
@@ -135,6 +139,48 @@ seen_requests = Table(
     Column("seen_at", DateTime(timezone=True), nullable=False, index=True),
 )
 
+# The drift watch (schema 3): who watches, the last configuration read, and the drift announced.
+leases = Table(
+    "switchboard_leases",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("holder", String(128), nullable=False),
+    Column("renewed_at", DateTime(timezone=True), nullable=False),
+)
+
+snapshots = Table(
+    "switchboard_snapshots",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("taken_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("content", JSON, nullable=False),
+)
+
+drift = Table(
+    "switchboard_drift",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("key", String(400), nullable=False, unique=True),
+    Column("resource", String(300), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("region", String(32), nullable=True),
+    Column("first_seen", DateTime(timezone=True), nullable=False),
+    Column("before", JSON, nullable=True),
+    Column("after", JSON, nullable=True),
+    Column("actors", JSON, nullable=True),
+    Column("revert", Text, nullable=True),
+    Column("acknowledged_by", String(64), nullable=True),
+    Column("acknowledged_at", DateTime(timezone=True), nullable=True, index=True),
+)
+
+
+class Lease:
+    def __init__(self, *, name: str, holder: str, renewed_at: datetime) -> None:
+        self.name = name
+        self.holder = holder
+        self.renewed_at = renewed_at
+
 
 class SchemaVersion:
     def __init__(self, *, version: int, applied_at: datetime) -> None:
@@ -154,6 +200,9 @@ mappings = registry(metadata=metadata)
 mappings.map_imperatively(ChangeRecord, changes)
 mappings.map_imperatively(SchemaVersion, schema_versions)
 mappings.map_imperatively(SeenRequest, seen_requests)
+mappings.map_imperatively(Lease, leases)
+mappings.map_imperatively(SnapshotRecord, snapshots)
+mappings.map_imperatively(DriftRecord, drift)
 
 
 def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
@@ -352,3 +401,106 @@ class SqlStore:
     async def prune(self) -> None:
         async with self.sessions.begin() as session:
             await session.execute(delete(SeenRequest).where(seen_requests.c.seen_at < now() - SEEN_KEPT))
+
+    # The drift watch ---------------------------------------------------------------------------
+
+    @_guarded
+    async def hold_lease(self, name: str, holder: str, lease: timedelta) -> bool:
+        """Compare-and-set on the holder and renewal time read: of two replicas racing for a lapsed
+        lease, one update matches and the other finds the row changed under it."""
+        async with self.sessions() as session:
+            current = await session.get(Lease, name)
+        if current is None:
+            try:
+                async with self.sessions.begin() as session:
+                    session.add(Lease(name=name, holder=holder, renewed_at=now()))
+            except IntegrityError:
+                return False
+            return True
+        renewed_at = aware(current.renewed_at) or current.renewed_at
+        if current.holder != holder and not claims.abandoned(current.holder, renewed_at, lease):
+            return False
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(Lease)
+                .where(
+                    leases.c.name == name,
+                    leases.c.holder == current.holder,
+                    leases.c.renewed_at == current.renewed_at,
+                )
+                .values(holder=holder, renewed_at=now())
+            )
+        return getattr(result, "rowcount", 0) == 1
+
+    @_guarded
+    async def release_lease(self, name: str, holder: str) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(delete(Lease).where(leases.c.name == name, leases.c.holder == holder))
+
+    @_guarded
+    async def lease_holder(self, name: str) -> str | None:
+        async with self.sessions() as session:
+            current = await session.get(Lease, name)
+            return None if current is None else current.holder
+
+    @_guarded
+    async def latest_snapshot(self) -> SnapshotRecord | None:
+        query = select(SnapshotRecord).order_by(snapshots.c.taken_at.desc()).limit(1)
+        async with self.sessions() as session:
+            found = await session.scalar(query)
+        if found is not None:
+            found.started_at = aware(found.started_at) or found.started_at
+            found.taken_at = aware(found.taken_at) or found.taken_at
+        return found
+
+    @_guarded
+    async def save_snapshot(self, started_at: datetime, content: dict[str, Any]) -> SnapshotRecord:
+        record = SnapshotRecord(id=new_change_id(), started_at=started_at, taken_at=now(), content=content)
+        async with self.sessions.begin() as session:
+            session.add(record)
+            await session.flush()
+            await session.execute(delete(SnapshotRecord).where(snapshots.c.id != record.id))
+        return record
+
+    @_guarded
+    async def record_drift(self, **fields: Any) -> DriftRecord | None:
+        record = DriftRecord(id=new_drift_id(), first_seen=now(), **fields)
+        try:
+            async with self.sessions.begin() as session:
+                session.add(record)
+        except IntegrityError:
+            return None
+        return record
+
+    @_guarded
+    async def get_drift(self, drift_id: str) -> DriftRecord | None:
+        async with self.sessions() as session:
+            return await session.get(DriftRecord, drift_id)
+
+    @_guarded
+    async def unacknowledged(self, limit: int) -> Sequence[DriftRecord]:
+        query = (
+            select(DriftRecord)
+            .where(drift.c.acknowledged_at.is_(None))
+            .order_by(drift.c.first_seen.desc())
+            .limit(limit)
+        )
+        async with self.sessions() as session:
+            return list(await session.scalars(query))
+
+    @_guarded
+    async def acknowledge(self, drift_id: str, user_id: str) -> bool:
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(DriftRecord)
+                .where(drift.c.id == drift_id, drift.c.acknowledged_at.is_(None))
+                .values(acknowledged_by=user_id, acknowledged_at=now())
+            )
+        return getattr(result, "rowcount", 0) == 1
+
+    @_guarded
+    async def changes_since(self, moment: datetime) -> Sequence[ChangeRecord]:
+        sent = (Status.APPLYING, Status.APPLIED, Status.PARTIAL, Status.FAILED, Status.UNKNOWN)
+        query = select(ChangeRecord).where(changes.c.status.in_(sent), changes.c.updated_at >= moment)
+        async with self.sessions() as session:
+            return [_found(_normalise(row)) for row in await session.scalars(query)]

@@ -18,7 +18,7 @@ from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
 from bot.engine import Engine, parse_text
 from bot.numbers_file import numbers_from_file
-from bot.ops.registry import CannotUndo
+from bot.ops.registry import STORE_COMMANDS, Answered, CannotUndo, Exports, StoreContext
 from bot.outcomes import (
     AlreadySettled,
     Answer,
@@ -28,6 +28,7 @@ from bot.outcomes import (
     Denied,
     DryRun,
     Expired,
+    Exported,
     HistoryListed,
     InternalError,
     NeedsOptions,
@@ -132,6 +133,8 @@ class Workflow:
             return HistoryListed(tuple(records), command.resource, command.all_channels, command.share)
         if isinstance(command, Undo):
             return await self._undo(request, command)
+        if type(command) in STORE_COMMANDS:
+            return await self._from_store(request, command)
         doc = await self.engine.read(command)
         metrics.count_command(command.command_name(), "error" if doc.level == "error" else "ok")
         return ReadAnswered(doc, public=isinstance(command, ReadCommand) and command.share)
@@ -156,6 +159,17 @@ class Workflow:
         answer = await self._handle(replace(request, text=text), undo_of=record.id)
         caveats = tuple(undo_caveats(name, outcome))
         return Undoing(answer, caveats) if caveats else answer
+
+    async def _from_store(self, request: Request, command: Command) -> Answer:
+        """A command answered from the shared store; one that proposes a change is planned as typed."""
+        context = StoreContext(self.store, self.engine.voice, request.user_id)
+        answer = await STORE_COMMANDS[type(command)].run(command, context)
+        metrics.count_command(command.command_name(), "ok")
+        if isinstance(answer, Answered):
+            return ReadAnswered(answer.doc, public=answer.public)
+        if isinstance(answer, Exports):
+            return Exported(answer.doc, answer.file_name, answer.content)
+        return await self._handle(replace(request, text=answer.text))
 
     async def _propose(self, request: Request, command: ChangeCommand, undo_of: str | None) -> Answer:
         """Judge, plan, judge again with what the plan also needs, then record and show the preview."""

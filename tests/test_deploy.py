@@ -703,6 +703,10 @@ K8S_PLACEMENT: dict[str, str] = {
     "VOICE_MAX_THROTTLE_SECONDS": "left out: tuning, the default applies",
     "VOICE_BATCH_SIZE": "left out: tuning, the default applies",
     "LOG_LEVEL": "left out: the default (INFO) applies",
+    "DRIFT_INTERVAL": "left out: tuning, the default applies",
+    "DRIFT_RATE_SHARE": "left out: tuning, the default applies",
+    "DRIFT_LEASE": "left out: tuning, the default applies",
+    "VOICE_REQUEST_BUDGET": "left out: tuning, the default applies",
 }
 # Secrets beyond the SecretStr fields: the database URL carries the password.
 ALSO_SECRET = {"DATABASE_URL"}

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from bot.outcomes import Revealed
 from bot.render.doc import Doc
 from bot.results import ApiCall, Outcome, Plan
+from bot.store import Store
 from bot.voice import VoiceService
 from commands import COMMANDS, ChangeCommand, Command
 from commands.audit import History, Undo
@@ -91,7 +92,50 @@ SECRETS: dict[str, MakesSecret] = {}
 """Operations whose request carries a secret the plan must not hold (a SIP password): the plan, and
 so the audit store, has everything else; applying makes the secret and hands it to the requester."""
 
+
+@dataclass(frozen=True)
+class StoreContext:
+    """What a command answered from the shared store needs: the store, AWS, and who asks."""
+
+    store: Store
+    voice: VoiceService
+    user_id: str
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A store command's answer to show; `public` ones go to the channel."""
+
+    doc: Doc
+    public: bool = False
+
+
+@dataclass(frozen=True)
+class Proposes:
+    """A store command that proposes a change (as undo does): the workflow plans `text` as if the
+    person had typed it, so the policy, preview and confirmation are those of any change."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Exports:
+    """A file to hand over: uploaded on Slack, printed to stdout in the console."""
+
+    doc: Doc
+    file_name: str
+    content: str
+
+
+@dataclass(frozen=True)
+class StoreOps:
+    """A command the workflow answers from the shared store (the drift watch's), not AWS alone."""
+
+    run: Callable[[Any, StoreContext], Awaitable[Answered | Proposes | Exports]]
+
+
 CHANGES: dict[type[Command], ChangeOps] = {}
+STORE_COMMANDS: dict[type[Command], StoreOps] = {}
 READS: dict[type[Command], ReadOps] = {}
 EFFECTS: dict[str, Shows | Creates] = {}
 
@@ -122,7 +166,7 @@ def missing() -> list[str]:
                 f"{name} sends {operation}, which has no read-back for crash reconciliation"
                 for operation in sorted(ops.sends - EFFECTS.keys())
             ]
-        elif command not in AUDIT_COMMANDS and command not in READS:
+        elif command not in AUDIT_COMMANDS and command not in READS and command not in STORE_COMMANDS:
             problems.append(f"{name} has no read/view (register ReadOps in its bot/ops module)")
     return problems
 

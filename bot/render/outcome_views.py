@@ -14,6 +14,7 @@ from bot.outcomes import (
     Denied,
     DryRun,
     Expired,
+    Exported,
     HistoryListed,
     InternalError,
     NeedsOptions,
@@ -47,7 +48,7 @@ class PreviewActions:
 
 def answer_view(answer: Answer, actions: PreviewActions | None = None) -> Doc:
     match answer:
-        case ReadAnswered(doc=doc) | NotRun(problem=doc):
+        case ReadAnswered(doc=doc) | NotRun(problem=doc) | Exported(doc=doc):
             return doc
         case HistoryListed(records, resource, all_channels):
             return views.history_view(records, resource, with_channel=all_channels)

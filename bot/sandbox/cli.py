@@ -56,7 +56,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="verify SigV4 signatures made with this access key and secret (repeatable); "
         "without it any key is accepted, but the scope and X-Amz-Date are still checked",
     )
-    parser.add_argument("--throttle-rps", type=float, help="answer 429 above this many requests per second")
+    parser.add_argument(
+        "--throttle-rps", type=float, help="answer 429 above this many requests per second per region"
+    )
     parser.add_argument("--error-rate", type=float, default=0.0, help="fraction of requests answered 500")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="delay added to every API request")
     parser.add_argument(

@@ -1,6 +1,6 @@
 """Fault injection, so callers' retry, timeout and idempotency handling meet the failures AWS produces.
 
-Knobs: a token-bucket rate limit (429), a seeded random error rate (500), added latency, a
+Knobs: a token-bucket rate limit per region (429), a seeded random error rate (500), added latency, a
 one-shot script of faults consumed by the next matching request (optionally only for requests
 signed for one region), and `down_regions`, whose every request fails, for deterministic tests.
 
@@ -194,7 +194,7 @@ class FaultInjector:
     def _apply(self, settings: FaultSettings) -> None:
         self._settings = settings
         self._random = random.Random(settings.seed)
-        self._bucket = None if settings.throttle_rps is None else _TokenBucket(settings.throttle_rps)
+        self._buckets: dict[str | None, _TokenBucket] = {}  # one per region, as AWS throttles
 
     @property
     def settings(self) -> FaultSettings:
@@ -219,8 +219,10 @@ class FaultInjector:
         for index, fault in enumerate(script):
             if fault.matches(operation, region):
                 return script.pop(index)
-        if self._bucket is not None and not self._bucket.take():
-            return ScriptedFault(operation=operation, fault="throttle")
+        if self._settings.throttle_rps is not None:
+            bucket = self._buckets.setdefault(region, _TokenBucket(self._settings.throttle_rps))
+            if not bucket.take():
+                return ScriptedFault(operation=operation, fault="throttle")
         if self._settings.error_rate and self._random.random() < self._settings.error_rate:
             return ScriptedFault(operation=operation, fault="error")
         return None

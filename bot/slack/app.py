@@ -18,13 +18,14 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.engine import parse_text
-from bot.outcomes import Answer, Applied, Reconciled, is_public
+from bot.outcomes import Answer, Applied, Exported, Reconciled, is_public
 from bot.policy import Policy
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Fields, Notice
 from bot.render.outcome_views import answer_view, secrets_text
 from bot.slack.actions import APPLY_ACTION, CANCEL_ACTION, PREVIEW_ACTIONS
 from bot.slack.delivery import Conversation, Delivery
+from bot.slack.drift import BUTTON_COMMANDS, upload
 from bot.slack.files import SlackFiles
 from bot.slack.gate import Gate, action_identity, command_identity, team_of_action, teams_of_action
 from bot.slack.progress import progress_in
@@ -116,6 +117,10 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
 
     async def deliver(answer: Answer, conversation: Conversation, *, replace_original: bool = False) -> None:
         doc = answer_view(answer, PREVIEW_ACTIONS)
+        if isinstance(answer, Exported) and not await upload(
+            delivery, conversation.channel_id, answer.file_name, answer.content
+        ):
+            doc = doc.plus(Notice("error", "Slack refused the file: invite the bot to this channel."))
         if is_public(answer):
             await delivery.public(conversation, doc, replace_original=replace_original)
         else:
@@ -147,7 +152,10 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         answer = await workflow.handle(request)
         await deliver(answer, Conversation(user_id, channel_id, respond))
 
-    async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, apply: bool) -> None:
+    async def clicked(
+        ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, text: str
+    ) -> Request | None:
+        """Ack a click and make its request; None when it is refused or was taken already."""
         user_id = str((body.get("user") or {}).get("id"))
         channel_id = str(
             (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
@@ -156,15 +164,20 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         if refusal is not None:
             await ack()
             await delivery.private(Conversation(user_id, channel_id, respond), _refusal(refusal))
-            return
+            return None
         await ack()
         if not await gate.first_time(action_identity(body)):
-            return  # the same click again (Slack's retry or a replay): it was taken once
-        action = (body.get("actions") or [{}])[0]
-        change_id = str(action.get("value") or "")
+            return None  # the same click again (Slack's retry or a replay): it was taken once
         message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
         reference = {"channel": channel_id, "ts": str(message_ts)} if message_ts else None
-        request = await request_of(user_id, channel_id, "", team_of_action(body), reference)
+        return await request_of(user_id, channel_id, text, team_of_action(body), reference)
+
+    async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, apply: bool) -> None:
+        request = await clicked(ack, body, respond, "")
+        if request is None:
+            return
+        user_id, channel_id = request.user_id, str(request.channel_id)
+        change_id = str(((body.get("actions") or [{}])[0]).get("value") or "")
         if apply:
             answer = await workflow.confirm(change_id, request, progress_in(client, channel_id))
         else:
@@ -192,6 +205,22 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
     @app.action(CANCEL_ACTION)
     async def cancel_change(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await on_button(ack, body, respond, apply=False)
+
+    async def on_drift_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
+        """Acknowledge and Revert run `/voice drift ack|revert ID` as the person who clicked, so the
+        policy is checked at the click (and a revert's change again at Apply, like any change)."""
+        action = (body.get("actions") or [{}])[0]
+        verb = BUTTON_COMMANDS[str(action.get("action_id"))]
+        request = await clicked(ack, body, respond, f"{verb} {action.get('value') or ''}")
+        if request is None:
+            return
+        answer = await workflow.handle(request)
+        acknowledged = verb == "drift ack" and is_public(answer)
+        conversation = Conversation(request.user_id, str(request.channel_id), respond)
+        await deliver(answer, conversation, replace_original=acknowledged)
+
+    for action_id in BUTTON_COMMANDS:
+        app.action(action_id)(on_drift_button)
 
     return app
 

@@ -13,10 +13,12 @@ from functools import partial
 from aiohttp import web
 
 from bot import logs
+from bot.drift.watcher import DriftWatcher
 from bot.runtime import Runtime, open_runtime
-from bot.settings import SlackSettings
+from bot.settings import DriftSettings, SlackSettings
 from bot.slack.app import build_app, slack_surfaces, web_client
 from bot.slack.delivery import Delivery
+from bot.slack.drift import DriftAnnouncer
 from bot.slack.server import build_server
 
 log = logging.getLogger(__name__)
@@ -54,6 +56,9 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
         app = build_app(runtime.workflow, delivery, signing_secret=secret)
         await runtime.workflow.settle_abandoned()  # announced in NOTIFY_CHANNEL
         sweeper = asyncio.create_task(_reconcile_periodically(runtime))
+        drift = DriftSettings()
+        watcher = DriftWatcher(runtime.backend.voice, runtime.store, drift, DriftAnnouncer(delivery))
+        watching = asyncio.create_task(watcher.run()) if drift.enabled else None
         runner = web.AppRunner(build_server(app, runtime))
         await runner.setup()
         site = web.TCPSite(runner, host, port)
@@ -79,6 +84,9 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
             await socket_handler.close_async()  # type: ignore[no-untyped-call]
         await site.stop()
         sweeper.cancel()
+        if watching is not None:
+            watching.cancel()
+            await asyncio.gather(watching, return_exceptions=True)  # releases the lease for the next replica
         unfinished = await runtime.workflow.drain(SHUTDOWN_GRACE_SECONDS)
         if unfinished:
             log.error(

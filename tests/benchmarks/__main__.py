@@ -1,5 +1,5 @@
 """`make bench`: start-up against the AWS CLI, ack latency against a bare Bolt app, bulk association
-under throttling, memory.
+under throttling, memory, and a drift scan beside interactive acks (tests/benchmarks/drift.py).
 
 Each figure is printed beside its goal; ratios are measured side by side in the same run, on the
 same machine, so the machine's speed cancels out.
@@ -211,6 +211,10 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         await bench_acks(Path(directory))
     await bench_bulk()
+    from tests.benchmarks.drift import bench_drift  # imports this module: loaded once main runs
+
+    with tempfile.TemporaryDirectory() as directory:
+        await bench_drift(Path(directory))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,47 @@
+"""The drift watch on Slack: announcements in NOTIFY_CHANNEL with Acknowledge and Revert buttons,
+and snapshot files."""
+
+import logging
+
+from slack_sdk.errors import SlackApiError
+
+from bot.drift.views import DriftActions, drift_view
+from bot.render.blockkit import to_messages
+from bot.slack.delivery import Delivery
+from bot.store import DriftRecord
+
+log = logging.getLogger(__name__)
+
+ACKNOWLEDGE_ACTION = "drift_acknowledge"
+REVERT_ACTION = "drift_revert"
+DRIFT_ACTIONS = DriftActions(acknowledge=ACKNOWLEDGE_ACTION, revert=REVERT_ACTION)
+# What each button runs, as the person clicking it, through the workflow like a typed command.
+BUTTON_COMMANDS = {ACKNOWLEDGE_ACTION: "drift ack", REVERT_ACTION: "drift revert"}
+
+
+class DriftAnnouncer:
+    """Posts one message per drifted resource to NOTIFY_CHANNEL (the watcher records it first)."""
+
+    def __init__(self, delivery: Delivery) -> None:
+        self.delivery = delivery
+
+    async def __call__(self, record: DriftRecord) -> None:
+        channel = self.delivery.notify_channel
+        if not channel:
+            return
+        for message in to_messages(drift_view(record, DRIFT_ACTIONS), files_allowed=False):
+            await self.delivery.client.chat_postMessage(
+                channel=channel, text=message.text, blocks=message.blocks
+            )
+
+
+async def upload(delivery: Delivery, channel_id: str, file_name: str, content: str) -> bool:
+    """Post an exported file where it was asked for; False (logged) when Slack refuses."""
+    try:
+        await delivery.client.files_upload_v2(
+            channel=channel_id, content=content, filename=file_name, title=file_name
+        )
+    except SlackApiError as error:
+        log.error("upload of %s to %s failed: %s", file_name, channel_id, error.response.get("error"))
+        return False
+    return True

@@ -1,0 +1,140 @@
+"""The drift watch: out-of-band changes (botocore straight to the sandbox) are announced once, with
+the right diff; Switchboard's own changes are not; a restart, even mid-scan, does not re-announce."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.drift.diff import rows
+from bot.drift.views import drift_view
+from bot.drift.watcher import DriftWatcher
+from bot.engine import Engine
+from bot.outcomes import Applied, Proposed
+from bot.policy import SANDBOX
+from bot.render.blockkit import to_messages
+from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
+from bot.settings import AwsSettings, DriftSettings
+from bot.slack.drift import DRIFT_ACTIONS
+from bot.store import DriftRecord, SnapshotRecord, Store
+from bot.voice import VoiceService
+from bot.workflow import Request, Workflow
+from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
+from tests.helpers.sandbox_fixtures import voice_client
+
+ROUTE = {"Host": "10.9.8.7", "Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
+
+
+@dataclass
+class Bot:
+    """One replica's drift watch and workflow on a shared store; `announced` is what it posted."""
+
+    watcher: DriftWatcher
+    workflow: Workflow
+    announced: list[DriftRecord]
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'drift.db'}")
+    await store.migrate()
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def voice(sandbox: RunningSandbox) -> AsyncIterator[VoiceService]:
+    async with VoiceService(AwsSettings(VOICE_REGIONS="us-east-1,us-west-2")) as service:
+        yield service
+
+
+def replica(voice: VoiceService, store: Store) -> Bot:
+    announced: list[DriftRecord] = []
+
+    async def announce(record: DriftRecord) -> None:
+        announced.append(record)
+
+    watcher = DriftWatcher(voice, store, DriftSettings(VOICE_REQUEST_BUDGET=1000), announce)
+    return Bot(watcher, Workflow(Engine(voice), store, SANDBOX), announced)
+
+
+async def set_route_out_of_band(sandbox: RunningSandbox, host: str) -> None:
+    async with voice_client(sandbox) as client:
+        await client.put_voice_connector_origination(
+            VoiceConnectorId=PRIMARY_CONNECTOR_ID, Origination={"Routes": [ROUTE | {"Host": host}]}
+        )
+
+
+async def test_an_out_of_band_route_change_is_announced_once_with_its_diff(
+    sandbox: RunningSandbox, voice: VoiceService, store: Store
+) -> None:
+    bot = replica(voice, store)
+    assert await bot.watcher.scan_once() == []  # the baseline announces nothing
+    await set_route_out_of_band(sandbox, "10.9.8.7")
+    [record] = await bot.watcher.scan_once()
+    assert bot.announced == [record]
+    assert record.resource == f"origination:us-east-1:{PRIMARY_CONNECTOR_ID}"
+    [routes] = [row for row in rows(record.kind, record.before, record.after) if row.field == "Routes"]
+    assert routes.after == "10.9.8.7:5060/udp,priority=1,weight=10"
+    assert routes.before != routes.after
+    assert record.revert is not None and record.revert.startswith("origination ")
+    assert await bot.watcher.scan_once() == []  # seen once, announced once
+
+
+async def test_a_change_switchboard_applied_is_not_drift(
+    sandbox: RunningSandbox, voice: VoiceService, store: Store
+) -> None:
+    bot = replica(voice, store)
+    await bot.watcher.scan_once()
+    asked = Request(
+        user_id="U0ALICE",
+        channel_id="C0OPS",
+        text=f"origination set {PRIMARY_CONNECTOR_ID} --route 10.1.1.1:5060/udp,priority=1,weight=5",
+        surface="slack",
+    )
+    proposed = await bot.workflow.handle(asked)
+    assert isinstance(proposed, Proposed)
+    assert isinstance(await bot.workflow.confirm(proposed.record.id, asked), Applied)
+    assert await bot.watcher.scan_once() == []
+    assert bot.announced == []
+
+
+async def test_a_restart_even_between_announcing_and_saving_does_not_re_announce(
+    sandbox: RunningSandbox, voice: VoiceService, store: Store
+) -> None:
+    first = replica(voice, store)
+    await first.watcher.scan_once()
+    await set_route_out_of_band(sandbox, "10.2.2.2")
+
+    async def die(*_args: object) -> SnapshotRecord:
+        raise SystemExit("killed after announcing, before saving the snapshot")
+
+    first.watcher.ledger.save_snapshot = die  # type: ignore[method-assign,assignment]
+    with pytest.raises(SystemExit):
+        await first.watcher.scan_once()
+    assert len(first.announced) == 1
+    restarted = replica(voice, store)
+    assert await restarted.watcher.scan_once() == []  # the same difference, against the same snapshot
+    assert await restarted.watcher.scan_once() == []
+    assert restarted.announced == []
+
+
+async def test_every_announcement_is_escaped_and_within_block_kit_limits(
+    sandbox: RunningSandbox, voice: VoiceService, store: Store
+) -> None:
+    bot = replica(voice, store)
+    await bot.watcher.scan_once()
+    async with voice_client(sandbox) as client:
+        await client.create_voice_connector(Name="out-of-band_vc.1", RequireEncryption=True)
+        await client.put_voice_connector_origination(
+            VoiceConnectorId=PRIMARY_CONNECTOR_ID,
+            Origination={"Routes": [ROUTE | {"Host": f"10.0.0.{n}", "Priority": n} for n in range(1, 21)]},
+        )
+    recorded = await bot.watcher.scan_once()
+    assert {record.kind for record in recorded} == {"connector", "origination"}
+    for record in recorded:
+        for message in to_messages(drift_view(record, DRIFT_ACTIONS), files_allowed=False):
+            payload = {"text": message.text, "blocks": message.blocks}
+            assert block_kit_problems(payload) == []
+            assert unescaped_mentions(payload) == []
