@@ -802,7 +802,7 @@ SOCKET_K8S = K8S / "socket-mode"
 
 def without_request_urls(manifest_data: dict[str, Any]) -> dict[str, Any]:
     """The HTTP manifest as Socket Mode needs it: the same app, no request URLs, socket_mode_enabled."""
-    data = json.loads(json.dumps(manifest_data))
+    data: dict[str, Any] = json.loads(json.dumps(manifest_data))
     for command in data["features"]["slash_commands"]:
         del command["url"]
     del data["settings"]["interactivity"]["request_url"]
