@@ -154,7 +154,9 @@ async def test_the_http_server_has_no_slack_endpoint_in_socket_mode(bot: BotHarn
     assert status == 404
     async with bot.http.get(bot.url + "/readyz") as response:
         assert response.status == 200
-    assert recorded_requests(bot.sandbox) == []
+    assert [
+        r for r in recorded_requests(bot.sandbox) if not str(r["operation"]).startswith(("Get", "List"))
+    ] == []
     assert bot.standin.response_posts("forged") == []
 
 
