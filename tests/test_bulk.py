@@ -14,6 +14,8 @@ from tests.helpers.messages import button_value, text_of
 from tests.helpers.metrics import sample
 from tests.helpers.sandbox_fixtures import SandboxFactory, recorded_requests, voice_client
 
+pytestmark = pytest.mark.both_transports
+
 GROUP = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
 
 

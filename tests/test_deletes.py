@@ -2,12 +2,16 @@
 
 from pathlib import Path
 
+import pytest
+
 from bot.sandbox import RecordedRequest, RunningSandbox
 from bot.slack.actions import APPLY_ACTION
 from tests.helpers.bot_harness import BotHarness
 from tests.helpers.console_process import run_console
 from tests.helpers.messages import button_value, preview_of, sent, text_of
 from tests.helpers.sandbox_fixtures import recorded_requests, voice_client
+
+pytestmark = pytest.mark.both_transports
 
 GROUP_ID = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
 

@@ -30,7 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import settings as settings_module
 from bot.ops import registry
 from bot.policy import load_policy
-from bot.settings import AwsSettings, CoreSettings, SlackSettings
+from bot.settings import AwsSettings, ConfigurationError, CoreSettings, SlackSettings
 from bot.slack.serve import SHUTDOWN_GRACE_SECONDS
 from bot.slack.server import EVENTS_PATH
 
@@ -693,7 +693,7 @@ K8S_PLACEMENT: dict[str, str] = {
     "NOTIFY_CHANNEL": "config",
     "VOICE_REGIONS": "config",
     "VOICE_DEFAULT_REGION": "config",
-    "SLACK_APP_TOKEN": "left out: Socket Mode only, and the Deployment runs HTTP mode",
+    "SLACK_APP_TOKEN": "left out: Socket Mode only, in k8s/socket-mode/ (checked in section 8)",
     "SLACK_API_URL": "left out: only for testing against a Slack stand-in",
     "AWS_ENDPOINT_URL_CHIME_SDK_VOICE": "left out: only for the emulator or a test endpoint",
     "VOICE_CONNECT_TIMEOUT": "left out: tuning, the default applies",
@@ -797,3 +797,113 @@ def test_every_setting_is_placed_in_kubernetes_where_it_applies() -> None:
         else:
             assert placement.startswith("left out: ")
             assert name not in config and name not in secret_keys()
+
+
+# 8. Socket Mode: the manifest, Kubernetes and compose variants --------------------------------------
+
+SOCKET_K8S = K8S / "socket-mode"
+
+
+def without_request_urls(manifest_data: dict[str, Any]) -> dict[str, Any]:
+    """The HTTP manifest as Socket Mode needs it: the same app, no request URLs, socket_mode_enabled."""
+    data: dict[str, Any] = json.loads(json.dumps(manifest_data))
+    for command in data["features"]["slash_commands"]:
+        del command["url"]
+    del data["settings"]["interactivity"]["request_url"]
+    data["settings"]["socket_mode_enabled"] = True
+    return data
+
+
+def test_the_socket_mode_manifest_is_the_http_app_without_request_urls() -> None:
+    socket_manifest = load_yaml(DEPLOY / "slack-manifest.socket-mode.yaml")
+    assert socket_manifest == without_request_urls(manifest())
+    assert "https://" not in json.dumps(socket_manifest), "Slack reaches a Socket Mode app at no URL"
+    assert socket_manifest["settings"]["interactivity"]["is_enabled"] is True  # the Apply/Cancel buttons
+
+
+def socket_mode_objects() -> dict[tuple[str, str], dict[str, Any]]:
+    """What a Socket Mode install applies: k8s/ with socket-mode/'s Deployment and Secret instead."""
+    replaced: dict[tuple[str, str], dict[str, Any]] = {}
+    for path in sorted(SOCKET_K8S.glob("*.yaml")):
+        for document in load_documents(path):
+            replaced[(document["kind"], document["metadata"]["name"])] = document
+    assert set(replaced) == {("Deployment", "switchboard"), ("Secret", "switchboard-secrets")}
+    return k8s_objects() | replaced
+
+
+@pytest.mark.parametrize("version", ["1.29.0", "latest"])
+def test_socket_mode_k8s_manifests_validate_against_the_kubernetes_schemas(version: str) -> None:
+    wanted = kubernetes_validate.latest_version() if version == "latest" else version
+    for key, document in socket_mode_objects().items():
+        try:
+            kubernetes_validate.validate(document, wanted, strict=True)
+        except kubernetes_validate.ValidationError as error:
+            pytest.fail(f"socket-mode {key} does not validate against Kubernetes {wanted}: {error.message}")
+
+
+def test_the_socket_mode_deployment_differs_only_in_its_arguments_and_slack_secrets() -> None:
+    http = deployment()
+    socket = socket_mode_objects()[("Deployment", "switchboard")]
+    (socket_box,) = socket["spec"]["template"]["spec"]["containers"]
+    args = socket_box["args"]
+    assert args[0] == "serve" and "--socket-mode" in args
+    assert [arg for arg in args if arg != "--socket-mode"] == container()["args"]
+    names = {variable["name"] for variable in socket_box["env"]}
+    http_names = {variable["name"] for variable in container()["env"]}
+    assert names == http_names - {"SLACK_SIGNING_SECRET"} | {"SLACK_APP_TOKEN"}
+    secret = socket_mode_objects()[("Secret", "switchboard-secrets")]["stringData"]
+    for variable in socket_box["env"]:
+        reference = variable["valueFrom"]["secretKeyRef"]
+        assert reference["name"] == "switchboard-secrets" and reference["key"] == variable["name"]
+    assert names == set(secret), "every key of the Socket Mode Secret is used, and only those"
+    # Everything else (replicas, probes, security, volumes, grace period) is the HTTP Deployment's.
+    same = json.loads(json.dumps(socket))
+    (same_box,) = same["spec"]["template"]["spec"]["containers"]
+    same_box["args"], same_box["env"] = container()["args"], container()["env"]
+    assert same == http
+
+
+def test_socket_mode_k8s_config_is_accepted_in_socket_mode_only() -> None:
+    values = {
+        **config_maps()["switchboard-config"],
+        **socket_mode_objects()[("Secret", "switchboard-secrets")]["stringData"],
+    }
+    assert values["SLACK_APP_TOKEN"].startswith("xapp-")
+    SlackSettings.model_validate(values).check(socket_mode=True)
+    with pytest.raises(ConfigurationError, match="SLACK_SIGNING_SECRET"):
+        SlackSettings.model_validate(values).check(socket_mode=False)
+    # The app token is a secret: never in a ConfigMap, and only where Socket Mode reads it.
+    assert "SLACK_APP_TOKEN" not in config_maps()["switchboard-config"]
+    assert "SLACK_APP_TOKEN" not in secret_keys()
+
+
+def test_compose_socket_mode_override_runs_both_bots_in_socket_mode_with_the_app_token() -> None:
+    override = load_yaml(DEPLOY / "compose.socket-mode.yaml")
+    base = compose()["services"]
+    bots = {name for name in base if name.startswith("bot-")}
+    assert set(override["services"]) == bots, "every bot, and only the bots"
+    for name in bots:
+        service = override["services"][name]
+        assert set(service) == {"command", "environment"}, "only the mode and its token change"
+        command = service["command"]
+        assert "--socket-mode" in command
+        # Same port, so compose.yaml's healthcheck and port mapping still fit.
+        assert [part for part in command if part != "--socket-mode"] == base[name]["command"]
+        token = service["environment"]["SLACK_APP_TOKEN"]
+        assert re.fullmatch(r"\$\{SLACK_APP_TOKEN:\?[^}]+\}", token), (
+            "required: compose refuses to start without it"
+        )
+    text = (DEPLOY / "compose.socket-mode.yaml").read_text()
+    assert "docker compose -f compose.yaml -f compose.socket-mode.yaml" in text
+
+
+def test_compose_socket_mode_override_validates_against_the_compose_specification() -> None:
+    checker = validator("check-jsonschema")
+    assert checker is not None, "check-jsonschema is missing: it is a dev dependency; run make test"
+    result = subprocess.run(
+        [checker, "--builtin-schema", "vendor.compose-spec", str(DEPLOY / "compose.socket-mode.yaml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

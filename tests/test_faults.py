@@ -12,6 +12,8 @@ from tests.helpers.postgres import ADMIN_DSN
 from tests.helpers.sandbox_fixtures import recorded_requests, voice_client
 from tests.helpers.slack_standin import RESPONSE_URL
 
+pytestmark = pytest.mark.both_transports
+
 ROUTE = "origination set pstn-primary --route 10.0.0.8/udp,priority=1,weight=1"
 
 

@@ -1,6 +1,7 @@
 """Hostile and odd slash-command text through the real server: never a crash, never a ping,
 never a change to AWS (nothing here is ever confirmed, so nothing may mutate)."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -8,6 +9,8 @@ from commands import COMMANDS
 from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
 from tests.helpers.bot_harness import BotHarness
 from tests.helpers.sandbox_fixtures import recorded_requests
+
+pytestmark = pytest.mark.both_transports
 
 READ_ONLY_PREFIXES = ("Get", "List")
 WORDS = [word for command in COMMANDS for word in command.words] + [

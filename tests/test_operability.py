@@ -21,6 +21,8 @@ from tests.helpers.polling import GUARD_SECONDS, eventually
 from tests.helpers.replicas import click_body, propose, puts
 from tests.helpers.slack_standin import SlackStandIn
 
+pytestmark = pytest.mark.both_transports
+
 
 async def scrape(bot: BotHarness) -> str:
     async with bot.http.get(bot.url + "/metrics") as response:

@@ -12,6 +12,8 @@ from tests.helpers.bot_harness import BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, preview_of, sent, text_of
 from tests.helpers.sandbox_fixtures import voice_client
 
+pytestmark = pytest.mark.both_transports
+
 
 async def test_denied_user_is_told_which_role_would_allow_it_and_nothing_runs(bot: BotHarness) -> None:
     posted = await bot.command("origination disable pstn-primary", user="U0DAVE")

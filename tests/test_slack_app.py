@@ -6,14 +6,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.sandbox import ScriptedFault
 from bot.slack.actions import APPLY_ACTION, CANCEL_ACTION
 from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness
 from tests.helpers.messages import button_value, text_of
-from tests.helpers.polling import eventually
+from tests.helpers.polling import GUARD_SECONDS, eventually
 from tests.helpers.sandbox_fixtures import recorded_requests
 from tests.helpers.slack_signing import slash_command_body
 
+pytestmark = pytest.mark.both_transports
 
+
+@pytest.mark.http_only  # Socket Mode envelopes come over an authenticated connection, unsigned
 async def test_forged_unsigned_and_stale_requests_get_401_and_run_nothing(bot: BotHarness) -> None:
     body = slash_command_body(
         "connector create evil",
@@ -44,6 +48,20 @@ async def test_usage_error_is_answered_in_the_ack_naming_the_token(bot: BotHarne
     await eventually(recorded, "the invalid input is recorded")
     history = await bot.runtime.store.history()
     assert [(record.status, record.requested_by) for record in history] == [("INVALID", "U0ALICE")]
+
+
+async def test_the_ack_does_not_wait_for_the_work(bot: BotHarness) -> None:
+    """Slack's 3 seconds, checked by order rather than by clock: the ack arrives while AWS still holds the
+    work the command started, and the answer only after AWS lets it go."""
+    hold = ScriptedFault(operation="ListVoiceConnectors", fault="hang", seconds=GUARD_SECONDS)
+    bot.sandbox.faults.push(hold)
+    posted = await bot.command("connectors")  # returns on the ack (HTTP response or ack envelope)
+    assert posted.status == 200 and posted.ack is None
+    assert posted.posts() == []
+    bot.sandbox.faults.release()
+    [message] = await posted.wait()
+    assert "pstn-primary" in text_of(message)
+    assert bot.sandbox.faults.settings.script == []  # the work did reach AWS and was held there
 
 
 async def test_read_is_private_unless_shared(bot: BotHarness) -> None:

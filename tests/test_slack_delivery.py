@@ -20,6 +20,8 @@ from tests.helpers.messages import button_value, text_of
 from tests.helpers.sandbox_fixtures import SandboxFactory, voice_client
 from tests.helpers.slack_standin import SlackStandIn, UploadedFile
 
+pytestmark = pytest.mark.both_transports
+
 
 async def apply(bot: BotHarness, command: str) -> list[dict[str, object]]:
     posted = await bot.command(command)

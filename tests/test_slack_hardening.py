@@ -1,6 +1,6 @@
-"""Trust at the Slack front door, over signed HTTP to the real server: bodies parsed right, other
-workspaces refused, retries and replays taken once, files read only where they were shared, and
-shared text unable to forge a message's structure."""
+"""Trust at the Slack front door, over signed HTTP and over Socket Mode to the real server: bodies parsed
+right, other workspaces refused, retries, redeliveries and replays taken once, files read only where
+they were shared, and shared text unable to forge a message's structure."""
 
 import asyncio
 import io
@@ -16,10 +16,14 @@ from bot import logs
 from bot.render.doc import Doc, Fields, Notice
 from bot.render.terminal import to_text
 from bot.slack.actions import APPLY_ACTION
+from bot.slack.gate import REPEAT_MESSAGE
 from tests.helpers.bot_harness import POLICY, BotHarness, HarnessFactory, Posted
+from tests.helpers.log_watch import watching
 from tests.helpers.messages import button_value, text_of
 from tests.helpers.sandbox_fixtures import recorded_requests
 from tests.helpers.slack_signing import block_actions_body
+
+pytestmark = pytest.mark.both_transports
 
 READS = ("Get", "List")
 CHANGE = "origination set pstn-primary --route 10.0.0.7/udp,priority=1,weight=1"
@@ -109,14 +113,13 @@ async def test_a_team_the_policy_names_is_served(bot_factory: HarnessFactory) ->
 async def test_a_slack_retry_and_a_replay_make_no_second_preview(bot: BotHarness) -> None:
     name = "retried"
     body = bot.command_body(CHANGE, name, user="U0ALICE", channel="C0OPS")
-    assert (await bot.signed_post(body))[0] == 200
+    assert (await bot.deliver(body))[0] == 200
     await bot.standin.wait_until(lambda: len(bot.standin.response_posts(name)) >= 1, "the preview")
-    retry = await bot.signed_post(
-        body, extra_headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
-    )
-    replay = await bot.signed_post(body)
-    # Each answer comes after the repeat check, so by now both were recognised (or they would post).
-    assert retry[0] == replay[0] == 200
+    with watching("bot.slack.gate") as gate_log:
+        retry = await bot.deliver(body, retry=1)  # HTTP: X-Slack-Retry-Num; Socket Mode: retry_attempt
+        replay = await bot.deliver(body)  # HTTP: the same signed request; Socket Mode: a second envelope
+        assert retry[0] == replay[0] == 200
+        await gate_log.wait_for(REPEAT_MESSAGE, count=2)  # both recognised, after their acks
     assert len(bot.standin.response_posts(name)) == 1
     planned = [record for record in await bot.runtime.store.history() if record.status == "PLANNED"]
     assert len(planned) == 1
@@ -134,8 +137,10 @@ async def test_a_replayed_click_applies_once_and_answers_once(bot: BotHarness) -
         response_url=response_url,
         message=preview,
     )
-    await asyncio.gather(bot.signed_post(body), bot.signed_post(body))
-    await bot.signed_post(body, extra_headers={"X-Slack-Retry-Num": "1"})
+    with watching("bot.slack.gate") as gate_log:
+        await asyncio.gather(bot.deliver(body), bot.deliver(body))
+        await bot.deliver(body, retry=1)
+        await gate_log.wait_for(REPEAT_MESSAGE, count=2)
     await bot.standin.wait_until(lambda: len(bot.standin.response_posts("clicked")) >= 1, "the result")
     assert "Applied" in text_of(bot.standin.response_posts("clicked")[0])
     assert len(bot.standin.response_posts("clicked")) == 1

@@ -8,6 +8,8 @@ from bot.store import Status, Store, StoreMisuse
 from tests.helpers.bot_harness import HarnessFactory
 from tests.helpers.polling import eventually
 
+pytestmark = pytest.mark.both_transports
+
 
 async def test_a_nul_byte_does_not_keep_an_attempt_out_of_the_audit_log_on_postgresql(
     bot_factory: HarnessFactory, postgres_url: str

@@ -17,6 +17,8 @@ from tests.helpers.messages import button_value, preview_of, sent, text_of
 from tests.helpers.polling import eventually
 from tests.helpers.sandbox_fixtures import voice_client
 
+pytestmark = pytest.mark.both_transports
+
 GROUP_ID = "123a456b-c7d8-90e1-fg23-4h567jkl8901"
 SET_ROUTE = "origination set pstn-primary --route 10.0.0.9/udp,priority=1,weight=1"
 

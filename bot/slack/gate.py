@@ -22,6 +22,7 @@ from bot.store import SeenRequests, StoreUnavailable
 log = logging.getLogger(__name__)
 
 PRUNE_EVERY = 500  # sightings between sweeps of old request identities
+REPEAT_MESSAGE = "already taken, not run again"  # logged for each retry, redelivery or replay recognised
 
 
 def command_identity(body: dict[str, Any]) -> str:
@@ -103,7 +104,10 @@ class Gate:
             if self._sightings % PRUNE_EVERY == 0:
                 await self._seen.prune()
             self._sightings += 1
-            return await self._seen.first_sighting(identity)
+            first = await self._seen.first_sighting(identity)
         except StoreUnavailable as error:
             log.error("could not check for a repeated request: %s", error)
             return True
+        if not first:
+            log.info("%s: %s", REPEAT_MESSAGE, identity)
+        return first

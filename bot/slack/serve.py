@@ -59,7 +59,7 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
         drift = DriftSettings()
         watcher = DriftWatcher(runtime.backend.voice, runtime.store, drift, DriftAnnouncer(delivery))
         watching = asyncio.create_task(watcher.run()) if drift.enabled else None
-        runner = web.AppRunner(build_server(app, runtime))
+        runner = web.AppRunner(build_server(app, runtime, slack_events=not socket_mode))
         await runner.setup()
         site = web.TCPSite(runner, host, port)
         await site.start()
@@ -69,10 +69,10 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
         )
         socket_handler = None
         if socket_mode:
-            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+            from bot.slack.socket_mode import socket_mode_handler
 
             assert slack.app_token is not None
-            socket_handler = AsyncSocketModeHandler(app, slack.app_token.get_secret_value())
+            socket_handler = socket_mode_handler(app, slack.app_token.get_secret_value())
             await socket_handler.connect_async()  # type: ignore[no-untyped-call]
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

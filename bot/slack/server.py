@@ -1,4 +1,9 @@
-"""The HTTP server: Slack's events endpoint plus the health endpoints an orchestrator probes."""
+"""The HTTP server: Slack's events endpoint plus the health endpoints an orchestrator probes.
+
+In Socket Mode (`slack_events=False`) Slack's requests arrive over the WebSocket instead, and the
+events endpoint is not served at all: without a signing secret (none is needed) Bolt fails every HTTP
+request with a 500 and a traceback, and with one it would be a second way in that Slack never uses.
+"""
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -12,7 +17,7 @@ from bot.slack.requests import to_bolt_request
 EVENTS_PATH = "/slack/events"
 
 
-def build_server(app: AsyncApp, runtime: Runtime) -> web.Application:
+def build_server(app: AsyncApp, runtime: Runtime, *, slack_events: bool = True) -> web.Application:
     metrics.enable()
     server = web.Application()
 
@@ -42,7 +47,8 @@ def build_server(app: AsyncApp, runtime: Runtime) -> web.Application:
             status=200 if not problems else 503,
         )
 
-    server.router.add_post(EVENTS_PATH, events)
+    if slack_events:
+        server.router.add_post(EVENTS_PATH, events)
     server.router.add_get("/healthz", healthz)
     server.router.add_get("/readyz", readyz)
     server.router.add_get("/metrics", metrics_page)

@@ -1,15 +1,27 @@
 """Pytest plugin: the real bot (aiohttp server, Bolt app, workflow, store) on loopback, wired to the
 sandbox for AWS and to the Slack stand-in for the Web API and response_url posts.
 
-Tests talk to it the way Slack does: signed slash-command and button-click requests over HTTP.
+Tests talk to it the way Slack does, over either of Slack's transports:
+
+- ``http``: signed slash-command and button-click requests POSTed to the events endpoint;
+- ``socket``: the same requests as Socket Mode envelopes from a SocketModePeer, over the WebSocket the
+  bot opened with its app-level token (found through the stand-in's apps.connections.open), the bot
+  built as ``serve --socket-mode`` builds it.
+
+``bot.command``, ``bot.click`` and ``bot.deliver`` go over the harness's transport and return once the
+bot acknowledged (the HTTP response, or the ack envelope). The ``transport`` fixture is ``http``; a
+module or test marked ``both_transports`` runs once per transport, except tests marked ``http_only``
+(signatures and other things Socket Mode does not have).
 """
 
 import itertools
+import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import aiohttp
 import pytest
@@ -21,12 +33,17 @@ from bot.settings import AwsSettings, CoreSettings
 from bot.slack.app import build_app, slack_surfaces, web_client
 from bot.slack.delivery import Delivery
 from bot.slack.server import EVENTS_PATH, build_server
+from bot.slack.socket_mode import socket_mode_handler
 from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
 from tests.helpers.slack_signing import block_actions_body, signed_headers, slash_command_body
 from tests.helpers.slack_standin import SlackStandIn
+from tests.helpers.socket_mode_peer import INTERACTIVE, SLASH_COMMANDS, Envelope, SocketModePeer
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+APP_TOKEN = "xapp-1-A0SWITCH-1234567890-0123456789abcdef"
 NOTIFY_CHANNEL = "C0NOTIFY"
+HTTP, SOCKET = "http", "socket"
+TRANSPORTS = (HTTP, SOCKET)
 
 POLICY = """\
 roles:
@@ -70,6 +87,17 @@ async def send_signed(
         return response.status, payload
 
 
+def socket_mode_payload(body: str) -> tuple[str, dict[str, Any]]:
+    """A form body as Slack would send it over Socket Mode: (envelope type, payload).
+
+    Slack sends the same payload either way: a click's ``payload=`` JSON, a command's fields as an object.
+    """
+    fields = parse_qs(body, keep_blank_values=True)
+    if "payload" in fields:
+        return INTERACTIVE, json.loads(fields["payload"][0])
+    return SLASH_COMMANDS, {name: values[0] for name, values in fields.items()}
+
+
 @dataclass
 class Posted:
     """What the bot sent back for one request: the ack body and the response_url posts."""
@@ -78,6 +106,7 @@ class Posted:
     ack: dict[str, Any] | None
     response_name: str
     standin: SlackStandIn
+    envelope: Envelope | None = None  # over Socket Mode: the envelope, its deliveries and acks
 
     def posts(self) -> list[dict[str, Any]]:
         return self.standin.response_posts(self.response_name)
@@ -92,11 +121,45 @@ class Posted:
 
 @dataclass
 class BotHarness:
-    url: str
+    url: str  # the bot's HTTP server: the events endpoint (HTTP transport only) and health endpoints
     standin: SlackStandIn
     sandbox: RunningSandbox
     runtime: Runtime
     http: aiohttp.ClientSession
+    peer: SocketModePeer | None = None  # set for the Socket Mode transport
+    _envelopes: dict[str, Envelope] = field(default_factory=dict)
+
+    @property
+    def transport(self) -> str:
+        return HTTP if self.peer is None else SOCKET
+
+    async def deliver(self, body: str, *, retry: int = 0) -> tuple[int, Any]:
+        """Send a request body the way Slack does over this transport; (status, ack body) once acked.
+
+        ``retry`` > 0 sends it as Slack's retry: over HTTP with X-Slack-Retry-Num, over Socket Mode as a
+        redelivery of the envelope that carried the same body (with ``retry_attempt``). Without
+        ``retry``, the same body sent twice is a replay (HTTP) or a duplicate envelope (Socket Mode).
+        """
+        if self.peer is None:
+            headers = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            return await self.signed_post(body, extra_headers=headers if retry else None)
+        envelope = await self.send_envelope(body, retry=retry)
+        return 200, envelope.response
+
+    async def send_envelope(self, body: str, *, retry: int = 0) -> Envelope:
+        """Socket Mode only: send `body` in an envelope (or redeliver its envelope); wait for the ack."""
+        assert self.peer is not None, "send_envelope needs the Socket Mode transport"
+        previous = self._envelopes.get(body)
+        if retry and previous is not None:
+            acks = len(previous.acks)
+            await self.peer.redeliver(previous)
+            await self.peer.wait_until(lambda: len(previous.acks) > acks, "the redelivery's ack")
+            return previous
+        kind, payload = socket_mode_payload(body)
+        envelope = await self.peer.send(kind, payload, accepts_response_payload=True)
+        self._envelopes.setdefault(body, envelope)
+        await self.peer.wait_for_ack(envelope)
+        return envelope
 
     async def signed_post(
         self,
@@ -125,10 +188,12 @@ class BotHarness:
     ) -> Posted:
         """Send `/voice text`; `fields` override the body's other fields (team_id, channel_name, …)."""
         name = f"cmd{next(_names)}"
-        status, ack = await self.signed_post(
-            self.command_body(text, name, user=user, channel=channel, **fields)
-        )
-        return Posted(status, ack if isinstance(ack, dict) else None, name, self.standin)
+        return await self._posted(self.command_body(text, name, user=user, channel=channel, **fields), name)
+
+    async def _posted(self, body: str, name: str) -> Posted:
+        status, ack = await self.deliver(body)
+        envelope = self._envelopes.get(body)
+        return Posted(status, ack if isinstance(ack, dict) else None, name, self.standin, envelope)
 
     async def click(
         self,
@@ -150,8 +215,7 @@ class BotHarness:
             message=message,
             **({"team_id": team} if team else {}),
         )
-        status, ack = await self.signed_post(body)
-        return Posted(status, ack if isinstance(ack, dict) else None, name, self.standin)
+        return await self._posted(body, name)
 
     def assert_every_message_valid(self) -> None:
         """Every message the bot attempted validates against Block Kit and pings nobody."""
@@ -163,17 +227,39 @@ class BotHarness:
 HarnessFactory = Callable[..., Awaitable[BotHarness]]
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked `both_transports` (and not `http_only`) run once over HTTP, once over Socket Mode."""
+    definition = metafunc.definition
+    if (
+        "transport" in metafunc.fixturenames
+        and definition.get_closest_marker("both_transports") is not None
+        and definition.get_closest_marker("http_only") is None
+    ):
+        metafunc.parametrize("transport", TRANSPORTS)
+
+
+@pytest.fixture
+def transport() -> str:
+    """How Slack reaches the bot: `http` unless the test runs over both (see pytest_generate_tests)."""
+    return HTTP
+
+
 @pytest.fixture
 async def bot_factory(
-    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sandbox: RunningSandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, transport: str
 ) -> AsyncIterator[HarnessFactory]:
     """Start the bot (optionally with another policy); stopped at the end of the test."""
     stack: list[Callable[[], Awaitable[None]]] = []
 
     async def start(
-        policy: str | None = POLICY, *, database_url: str | None = None, aws: RunningSandbox | None = None
+        policy: str | None = POLICY,
+        *,
+        database_url: str | None = None,
+        aws: RunningSandbox | None = None,
+        ping_interval: float | None = None,
     ) -> BotHarness:
-        """`aws` is another sandbox (from sandbox_factory) to use instead of the default one."""
+        """`aws` is another sandbox (from sandbox_factory) to use instead of the default one;
+        `ping_interval` (Socket Mode) how often the bot checks its connection (slack_bolt's default)."""
         policy_file = None
         if policy is not None:
             policy_file = tmp_path / f"policy-{len(stack)}.yaml"
@@ -191,22 +277,37 @@ async def bot_factory(
             aws=AwsSettings(), core=core, sandbox_fallback=False, surfaces=surfaces
         )
         runtime = await runtime_context.__aenter__()
-        app = build_app(runtime.workflow, delivery, signing_secret=SIGNING_SECRET)
-        runner = web.AppRunner(build_server(app, runtime))
+        socket_mode = transport == SOCKET
+        # As `serve` builds it: over Socket Mode no signing secret is needed, and none is given.
+        app = build_app(runtime.workflow, delivery, signing_secret=None if socket_mode else SIGNING_SECRET)
+        runner = web.AppRunner(build_server(app, runtime, slack_events=not socket_mode))
         await runner.setup()
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         port = runner.addresses[0][1]
         http = aiohttp.ClientSession()
+        peer = handler = None
+        if socket_mode:
+            peer = SocketModePeer()
+            await peer.start()
+            standin.socket_mode_urls = peer.open_url
+            options = {} if ping_interval is None else {"ping_interval": ping_interval}
+            handler = socket_mode_handler(app, APP_TOKEN, **options)
+            await handler.connect_async()  # type: ignore[no-untyped-call]
+            await peer.wait_for_connection()
 
         async def stop() -> None:
+            if handler is not None:
+                await handler.close_async()  # type: ignore[no-untyped-call]
+            if peer is not None:
+                await peer.close()
             await http.close()
             await runner.cleanup()
             await runtime_context.__aexit__(None, None, None)
             await standin.close()
 
         stack.append(stop)
-        harness = BotHarness(f"http://127.0.0.1:{port}", standin, aws or sandbox, runtime, http)
+        harness = BotHarness(f"http://127.0.0.1:{port}", standin, aws or sandbox, runtime, http, peer)
         started.append(harness)
         return harness
 
@@ -217,6 +318,8 @@ async def bot_factory(
     # Whatever a test checked, every message any bot attempted must fit Block Kit and ping nobody.
     for harness in started:
         harness.assert_every_message_valid()
+        # Over Socket Mode, every frame the bot sent was a well-formed ack of an envelope it was sent.
+        assert harness.peer is None or harness.peer.stray_frames == []
 
 
 @pytest.fixture

@@ -78,9 +78,20 @@ async def _until_healthy(url: str, process: asyncio.subprocess.Process, log: Pat
 
 @asynccontextmanager
 async def bot_process(
-    *, workdir: Path, database_url: str, policy_file: Path, slack_api_url: str, name: str = "bot"
+    *,
+    workdir: Path,
+    database_url: str,
+    policy_file: Path,
+    slack_api_url: str,
+    name: str = "bot",
+    socket_mode_app_token: str | None = None,
+    log_level: str = "INFO",
 ) -> AsyncIterator[BotProcess]:
-    """Start `switchboard serve` with the test's sandbox (from the environment) and Slack stand-in."""
+    """Start `switchboard serve` with the test's sandbox (from the environment) and Slack stand-in.
+
+    With `socket_mode_app_token`: `serve --socket-mode` with that SLACK_APP_TOKEN and no signing secret,
+    connecting to whatever the stand-in's apps.connections.open hands out (a SocketModePeer).
+    """
     log = workdir / f"{name}.log"
     env = {
         **os.environ,
@@ -90,7 +101,13 @@ async def bot_process(
         "NOTIFY_CHANNEL": NOTIFY_CHANNEL,
         "DATABASE_URL": database_url,
         "POLICY_FILE": str(policy_file),
+        "LOG_LEVEL": log_level,
     }
+    mode: list[str] = []
+    if socket_mode_app_token is not None:
+        del env["SLACK_SIGNING_SECRET"]
+        env["SLACK_APP_TOKEN"] = socket_mode_app_token
+        mode = ["--socket-mode"]
     with log.open("wb") as output:
         process = await asyncio.create_subprocess_exec(
             sys.executable,
@@ -101,6 +118,7 @@ async def bot_process(
             "127.0.0.1",
             "--port",
             "0",
+            *mode,
             cwd=workdir,
             env=env,
             stdout=output,

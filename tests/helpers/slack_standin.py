@@ -8,7 +8,12 @@ attempt), and can be told to answer the next calls with a 429, a 5xx or an ``ok:
 Behaviours that follow Slack:
 
 - Web API answers are HTTP 200 ``{"ok": ...}`` JSON; a missing ``Authorization: Bearer`` token answers
-  ``not_authed`` and a token that is not a bot token (``xoxb-``) answers ``invalid_auth``.
+  ``not_authed``. Methods take a bot token (``xoxb-``) except ``apps.connections.open``, which takes an
+  app-level token (``xapp-``); the other kind answers ``not_allowed_token_type`` and any other token
+  ``invalid_auth``.
+- ``apps.connections.open`` answers ``{"ok": true, "url": ...}`` with a URL from ``socket_mode_urls`` (a
+  ``SocketModePeer``'s ``open_url``, tests/helpers/socket_mode_peer.py). With none set the app is not in
+  Socket Mode; the stand-in's choice of error for that is ``socket_mode_disabled``.
 - Arguments are read from the query string, form bodies and JSON bodies alike, as slack_sdk mixes them;
   JSON-valued form fields (``blocks``, ``attachments``, ``files``, ``metadata``) are decoded.
 - Methods it does not implement answer ``unknown_method`` (and are recorded), so a new bot call shows up.
@@ -49,6 +54,7 @@ RESPONSE_URL_MAX_USES = 5
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update", RESPONSE_URL})
 JSON_ARGS = frozenset({"blocks", "attachments", "files", "metadata"})
 BOT_SCOPES = "commands,chat:write,chat:write.public,files:write,usergroups:read,users:read"
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
 JsonBody = dict[str, Any]
 
@@ -102,6 +108,7 @@ class SlackStandIn:
         self.bot_id = "B0BOT"
         self.usergroups: dict[str, list[str]] = {}
         self.users: dict[str, dict[str, Any]] = {}  # users.info overrides, merged over a generated profile
+        self.socket_mode_urls: Callable[[], str] | None = None  # what apps.connections.open hands out
         self._calls: list[Call] = []
         self._changed = asyncio.Condition()
         self._faults: dict[str, deque[_Fault]] = {}
@@ -123,6 +130,7 @@ class SlackStandIn:
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
             "files.info": self._file_info,
+            "apps.connections.open": self._connections_open,
         }
         self._shared: dict[str, tuple[str, bytes]] = {}  # files people shared, by ID
         self._file_records: dict[str, JsonBody] = {}  # their files.info fields beyond name and size
@@ -297,10 +305,13 @@ class SlackStandIn:
         authorization = request.headers.get("Authorization", "")
         headers: dict[str, str] = {"X-OAuth-Scopes": BOT_SCOPES}
         status = 200
+        token = authorization.removeprefix("Bearer ")
+        wanted = "xapp-" if method in APP_TOKEN_METHODS else "xoxb-"
         if not authorization.startswith("Bearer "):
             body = _error("not_authed")
-        elif not authorization.removeprefix("Bearer ").startswith("xoxb-"):
-            body = _error("invalid_auth")
+        elif not token.startswith(wanted):
+            known = token.startswith(("xoxb-", "xapp-"))
+            body = _error("not_allowed_token_type" if known else "invalid_auth")
         elif fault := self._take_fault(method):
             status, body = fault.status, _error(fault.error)
             if status == 429:
@@ -428,6 +439,11 @@ class SlackStandIn:
             "bot_id": self.bot_id,
             "is_enterprise_install": False,
         }
+
+    def _connections_open(self, args: dict[str, Any]) -> JsonBody:
+        if self.socket_mode_urls is None:
+            return _error("socket_mode_disabled")
+        return {"ok": True, "url": self.socket_mode_urls()}
 
     def _message(self, args: dict[str, Any], ts: str) -> JsonBody:
         """The message as Slack stores it: bot identity, ts, and a block_id on every block."""
