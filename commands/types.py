@@ -19,7 +19,7 @@ CountryCode = Annotated[str, BeforeValidator(upper), Field(pattern=r"^[A-Z]{2}$"
 class Member(BaseModel):
     """A group member as typed: a connector reference and its priority (1–99, 1 is tried first)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use, not at start-up
 
     connector: Name
     priority: Annotated[int, Field(ge=1, le=99)] = 1

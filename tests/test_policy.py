@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.policy import PolicyError, Subject, load_policy
+from bot.policy import READ_ONLY, SANDBOX, Policy, PolicyError, Subject, load_policy
 
 GOOD = """\
 roles:
@@ -132,3 +132,11 @@ def test_policy_check_exits_2_on_a_bad_policy_or_permission(
     assert code == 2 and "duplicate key 'roles'" in out
     code, out = check(tmp_path, capsys, "--as", "U0A", "--channel", "C0A", "origination.sett")
     assert code == 2 and "origination.set" in out
+
+
+@pytest.mark.parametrize("built_in", [READ_ONLY, SANDBOX], ids=["read-only", "sandbox"])
+def test_the_built_in_policies_are_valid_policies(built_in: Policy) -> None:
+    """They are constructed without validation (start-up speed): validating them changes nothing."""
+    validated = Policy.model_validate(built_in.model_dump())
+    assert validated.model_dump() == built_in.model_dump()
+    assert validated.grants == built_in.grants and validated.roles == built_in.roles

@@ -33,7 +33,7 @@ def same_route(one: Route, other: Route) -> bool:
 class RouteAddress(BaseModel):
     """`HOST[:PORT]`: which route a command means. Without a port it means the host's only route."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)  # built on first use, not at start-up
 
     host: Host
     port: Annotated[int, Field(ge=0, le=65535)] | None = None

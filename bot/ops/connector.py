@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, field_serializer
+from pydantic import field_serializer
 
 from bot.aws_errors import VoiceError
 from bot.ops import group as groups
@@ -23,7 +23,7 @@ from bot.ops.common import (
 )
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, Creates, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part, Table
-from bot.results import ApiCall, ConnectorDetail, ConnectorList, FieldChange, Outcome, Plan
+from bot.results import ApiCall, ConnectorDetail, ConnectorList, FieldChange, Model, Outcome, Plan
 from bot.voice import VoiceService
 from commands import ChangeCommand
 from commands.connector import (
@@ -134,7 +134,7 @@ def view_show(result: ConnectorDetail) -> Doc:
     return Doc(f"Voice connector {connector.name} ({connector.voice_connector_id})", tuple(parts))
 
 
-class TagsView(BaseModel):
+class TagsView(Model):
     target: Located
     tags: dict[str, str]
 

@@ -1,11 +1,9 @@
 """Logging (SIP message logs, media metric logs): show, set; the request, read-back, inverse, view."""
 
-from pydantic import BaseModel
-
 from bot.ops.common import settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading
-from bot.results import ApiCall, FieldChange, Outcome, Plan
+from bot.results import ApiCall, FieldChange, Model, Outcome, Plan
 from bot.voice import VoiceService
 from commands.connector_logging import LoggingSet, LoggingShow, word
 from voice_domain.connector_logging import LoggingConfiguration
@@ -14,7 +12,7 @@ from voice_domain.located import Located, Reference
 _OFF = LoggingConfiguration(enable_sip_logs=False, enable_media_metric_logs=False)
 
 
-class LoggingView(BaseModel):
+class LoggingView(Model):
     target: Located
     logging: LoggingConfiguration
 

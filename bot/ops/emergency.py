@@ -14,12 +14,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, Literal
 
-from pydantic import BaseModel
-
 from bot.ops.common import NothingToDo, describe, settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Heading, Paragraph, Part, Table
-from bot.results import ApiCall, FieldChange, Outcome, Plan
+from bot.results import ApiCall, FieldChange, Model, Outcome, Plan
 from bot.voice import VoiceService
 from commands.emergency import EmergencyClear, EmergencySet, EmergencyShow
 from voice_domain.emergency import EmergencyCalling, Switch
@@ -29,7 +27,7 @@ Setting = Literal["origination", "termination"]
 PlanMaker = Callable[[Any, VoiceService, list[Located]], Awaitable[Plan]]
 
 
-class EmergencyView(BaseModel):
+class EmergencyView(Model):
     target: Located
     emergency: EmergencyCalling | None
 

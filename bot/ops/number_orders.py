@@ -2,13 +2,13 @@
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from bot.ops.common import Unplannable, new_plan
 from bot.ops.numbers import when
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, NoInverse, ReadOps, Shows
 from bot.render.doc import Code, Doc, Fields, Heading, Paragraph, Part, Table
-from bot.results import ApiCall, NumberMove, Plan
+from bot.results import ApiCall, Model, NumberMove, Plan
 from bot.voice import VoiceService
 from commands.numbers import NumbersOrder, NumbersOrderShow, NumbersSearch
 from voice_domain.located import Located
@@ -26,13 +26,13 @@ _SEARCH_MEMBERS = {
 }
 
 
-class AvailableNumbers(BaseModel):
+class AvailableNumbers(Model):
     numbers: list[str]
     more: bool
     warnings: list[str] = Field(default_factory=list)
 
 
-class OrderAnswer(BaseModel):
+class OrderAnswer(Model):
     order: PhoneNumberOrder
     warnings: list[str] = Field(default_factory=list)
 

@@ -7,13 +7,13 @@ from collections.abc import Awaitable
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from bot.aws_errors import VoiceError
 from bot.ops.common import NothingToDo, Unplannable, describe, new_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Part, Table
-from bot.results import ApiCall, FieldChange, NumberList, NumberMove, Outcome, Plan
+from bot.results import ApiCall, FieldChange, Model, NumberList, NumberMove, Outcome, Plan
 from bot.voice import VoiceService
 from commands.numbers import (
     NumbersAssociate,
@@ -373,7 +373,7 @@ def undo_disassociate(outcome: Outcome) -> str:
 # One number: show, update ------------------------------------------------------------------
 
 
-class NumberStory(BaseModel):
+class NumberStory(Model):
     """GetPhoneNumber's answer, with the group or connector it routes to found by its ID."""
 
     number: PhoneNumberDetail

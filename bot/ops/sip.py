@@ -7,13 +7,13 @@ Both are regional and found by ID or unique name across the configured regions, 
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from bot.aws_errors import VoiceError
 from bot.ops.common import NothingToDo, new_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part, Table
-from bot.results import ApiCall, FieldChange, Outcome, Plan
+from bot.results import ApiCall, FieldChange, Model, Outcome, Plan
 from bot.voice import VoiceService
 from commands.sip import (
     SipAppList,
@@ -30,25 +30,25 @@ from voice_domain.sip import SipMediaApplication, SipRule
 Found = TypeVar("Found", SipRule, SipMediaApplication)
 
 
-class SipRuleListView(BaseModel):
+class SipRuleListView(Model):
     by_region: dict[str, list[SipRule]]
     app_names: dict[str, str]
     warnings: list[str] = Field(default_factory=list)
 
 
-class SipRuleView(BaseModel):
+class SipRuleView(Model):
     rule: SipRule
     region: str
     app_names: dict[str, str]
     warnings: list[str] = Field(default_factory=list)
 
 
-class SipAppListView(BaseModel):
+class SipAppListView(Model):
     by_region: dict[str, list[SipMediaApplication]]
     warnings: list[str] = Field(default_factory=list)
 
 
-class SipAppView(BaseModel):
+class SipAppView(Model):
     app: SipMediaApplication
     region: str
     rules: list[SipRule]

@@ -1,12 +1,10 @@
 """Streaming (call media to Kinesis Video Streams): show, set, clear; their requests, read-backs,
 inverses and views."""
 
-from pydantic import BaseModel
-
 from bot.ops.common import NothingToDo, describe, settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part
-from bot.results import ApiCall, FieldChange, Outcome, Plan
+from bot.results import ApiCall, FieldChange, Model, Outcome, Plan
 from bot.voice import VoiceService
 from commands.streaming import NONE, OFF, StreamingClear, StreamingSet, StreamingShow
 from voice_domain.located import Located, Reference
@@ -17,7 +15,7 @@ from voice_domain.streaming import (
 )
 
 
-class StreamingView(BaseModel):
+class StreamingView(Model):
     target: Located
     streaming: StreamingConfiguration | None
 

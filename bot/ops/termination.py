@@ -8,8 +8,6 @@ reads back and undoes is user names only.
 import shlex
 from typing import Any
 
-from pydantic import BaseModel
-
 from bot.ops.common import NothingToDo, Unplannable, describe, new_plan, settings_plan
 from bot.ops.emergency import warn_of_emergency_calling
 from bot.ops.registry import (
@@ -25,7 +23,7 @@ from bot.ops.registry import (
 )
 from bot.outcomes import Revealed
 from bot.render.doc import Doc, Fields, Heading, Notice, Paragraph, Part, Table
-from bot.results import ApiCall, FieldChange, Outcome, Plan
+from bot.results import ApiCall, FieldChange, Model, Outcome, Plan
 from bot.voice import VoiceService
 from commands.termination import (
     CredentialsAdd,
@@ -44,7 +42,7 @@ _UNSET = "(none)"
 _FIELDS = ("calls per second", "calling regions", "allowed networks", "default number", "termination")
 
 
-class TerminationView(BaseModel):
+class TerminationView(Model):
     target: Located
     termination: Termination | None
 
@@ -53,7 +51,7 @@ class TerminationView(BaseModel):
         return self.target.warnings
 
 
-class HealthView(BaseModel):
+class HealthView(Model):
     target: Located
     health: Health | None
     """None: the connector has no termination, so there is nothing to be healthy."""
@@ -63,7 +61,7 @@ class HealthView(BaseModel):
         return self.target.warnings
 
 
-class CredentialsView(BaseModel):
+class CredentialsView(Model):
     target: Located
     usernames: list[str]
 
