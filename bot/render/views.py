@@ -75,7 +75,7 @@ def _by_resource(commands: list[type[Command]]) -> tuple[tuple[str, str], ...]:
     command (`connectors`, `history`) is described by its summary's first sentence instead."""
     grouped: dict[str, list[str]] = {}
     for command in commands:
-        rest = " ".join(command.words[1:]) or re.split(r"[.:;] ", command.summary)[0].rstrip(".")
+        rest = " ".join(command.words[1:]) or re.split(r"[.:;,] | \(", command.summary)[0].rstrip(".")
         grouped.setdefault(command.words[0], []).append(rest)
     return tuple((word, " · ".join(rests)) for word, rests in grouped.items())
 
