@@ -24,8 +24,6 @@ from voice_domain.termination import Termination, TerminationHealth
 
 log = logging.getLogger(__name__)
 
-HOME_EVENT = "app_home_opened"
-
 
 def register_home(app: AsyncApp, listening: Listening) -> None:
     workflow = listening.workflow
@@ -47,7 +45,7 @@ def register_home(app: AsyncApp, listening: Listening) -> None:
         except SlackApiError as error:
             log.error("could not publish the Home tab: %s", error.response.get("error"))
 
-    app.event(HOME_EVENT)(home_opened)
+    app.event("app_home_opened")(home_opened)  # a literal: tests/test_deploy.py reads it
 
 
 def home_view(doc: Doc) -> View:
