@@ -29,7 +29,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
+from tests.helpers.blockkit import block_kit_problems, errors_problems, unescaped_mentions, view_problems
 
 pytestmark = pytest.mark.harness  # tests of the Block Kit limits checker (a test tool), not of Switchboard
 
@@ -488,3 +488,86 @@ def test_escaped_text_never_carries_markup(text: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="<>")), st.sampled_from(MENTIONS))
 def test_markup_is_found_inside_any_text(around: str, markup: str) -> None:
     assert unescaped_mentions({"text": f"{around}{markup}{around}"}) == [f"text: {markup}"]
+
+
+# Views: modals and Home tabs ------------------------------------------------------------------------
+
+
+def modal(*blocks: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Edit origination"},
+        "blocks": list(blocks),
+    }
+    return view | {"submit": {"type": "plain_text", "text": "Preview"}} | fields
+
+
+def text_input(block_id: str = "host", **element: Any) -> dict[str, Any]:
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "label": {"type": "plain_text", "text": "Host"},
+        "element": {"type": "plain_text_input", "action_id": "value"} | element,
+    }
+
+
+def test_a_view_at_its_limits_passes() -> None:
+    blocks = [text_input(f"b{index}", initial_value="x" * 3000) for index in range(100)]
+    assert view_problems(modal(*blocks, title={"type": "plain_text", "text": "x" * 24})) == []
+    assert view_problems({"type": "home", "blocks": [{"type": "divider"}] * 100}) == []
+
+
+@pytest.mark.parametrize(
+    ("view", "problem"),
+    [
+        (modal(*[{"type": "divider"}] * 101), "101 blocks exceeds 100 per view"),
+        (modal(text_input(), title={"type": "plain_text", "text": "x" * 25}), "title.text: 25 chars"),
+        (modal(text_input(), submit={"type": "plain_text", "text": "x" * 25}), "submit.text: 25 chars"),
+        (
+            {"type": "modal", "title": {"type": "plain_text", "text": "T"}, "blocks": [text_input()]},
+            "needs a submit",
+        ),
+        (modal(text_input(), private_metadata="x" * 3001), "private_metadata: 3,001 chars"),
+        (
+            {"type": "home", "blocks": [{"type": "divider"}], "title": {"type": "plain_text", "text": "T"}},
+            "only a",
+        ),
+        (modal(text_input(), text_input()), "'host' is not unique"),
+        (modal(text_input(initial_value="x" * 3001)), "initial_value: 3,001 chars"),
+        (modal({**text_input(), "element": {"type": "button", "action_id": "b"}}), "not an input element"),
+        (modal({**text_input(), "label": {"type": "mrkdwn", "text": "*Host*"}}), "must be plain_text"),
+        (
+            modal({**text_input(), "element": {"type": "number_input", "action_id": "n"}}),
+            "is_decimal_allowed",
+        ),
+        (
+            modal(
+                {
+                    **text_input(),
+                    "element": {
+                        "type": "static_select",
+                        "action_id": "p",
+                        "options": [{"text": {"type": "plain_text", "text": "TCP"}, "value": "TCP"}],
+                        "initial_option": {"text": {"type": "plain_text", "text": "UDP"}, "value": "UDP"},
+                    },
+                }
+            ),
+            "'UDP' is not one of the options",
+        ),
+        ({"type": "dialog", "blocks": [{"type": "divider"}]}, "'dialog' is not one of"),
+    ],
+)
+def test_view_limits_past_the_edge_are_reported(view: dict[str, Any], problem: str) -> None:
+    assert any(problem in found for found in view_problems(view)), view_problems(view)
+
+
+def test_submission_errors_must_name_input_blocks_of_the_view() -> None:
+    view = modal(
+        text_input("host"), {"type": "section", "text": {"type": "mrkdwn", "text": "intro"}, "block_id": "s"}
+    )
+    assert errors_problems(view, {"host": "not a host"}) == []
+    assert errors_problems(view, {"s": "x", "port": "y", "host": ""}) == [
+        "errors.s: no input block has this block_id",
+        "errors.port: no input block has this block_id",
+        "errors.host: must be a non-empty string",
+    ]

@@ -188,13 +188,19 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.update": "chat:write",
     "files.info": "files:read",
     "usergroups.users.list": "usergroups:read",
+    "views.open": None,
+    "views.update": None,
+    "views.publish": None,
 }
+# Events API event → the bot scope it needs (None: it needs none); an event listened to that is not here
+# fails the test: look it up at https://docs.slack.dev/reference/events.
+EVENT_SCOPES: dict[str, str | None] = {"app_home_opened": None}
 # slack_sdk helpers that call several Web API methods.
 HELPERS = {"files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal")}
 WEB_API_METHODS = frozenset(
     name for name, value in vars(AsyncWebClient).items() if callable(value) and not name.startswith("_")
 )
-APP_FILE = ROOT / "bot" / "slack" / "app.py"
+SLACK_DIR = ROOT / "bot" / "slack"
 
 
 def web_api_methods_called() -> dict[str, set[str]]:
@@ -214,18 +220,19 @@ def web_api_methods_called() -> dict[str, set[str]]:
 
 
 def bolt_listeners(kind: str) -> list[str]:
-    """The first arguments of `@app.<kind>(…)` decorators in bot/slack/app.py."""
+    """The first arguments of `app.<kind>(…)` in bot/slack (as decorators or called), in file order."""
     found = []
-    for node in ast.walk(syntax(APP_FILE)):
-        if isinstance(node, ast.AsyncFunctionDef | ast.FunctionDef):
-            for decorator in node.decorator_list:
-                if (
-                    isinstance(decorator, ast.Call)
-                    and isinstance(decorator.func, ast.Attribute)
-                    and decorator.func.attr == kind
-                    and decorator.args
-                ):
-                    found.append(ast.unparse(decorator.args[0]).strip("'\""))
+    for path in sorted(SLACK_DIR.glob("*.py")):
+        for node in ast.walk(syntax(path)):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id == "app"
+                and node.func.attr == kind
+                and node.args
+            ):
+                found.append(ast.unparse(node.args[0]).strip("'\""))
     return found
 
 
@@ -239,6 +246,9 @@ def test_manifest_bot_scopes_are_exactly_those_of_the_methods_the_code_calls() -
     unknown = {method: sorted(where) for method, where in called.items() if method not in METHOD_SCOPES}
     assert not unknown, f"add these Web API methods and their scopes to METHOD_SCOPES: {unknown}"
     required = {scope for method in called if (scope := METHOD_SCOPES[method]) is not None}
+    events = bolt_listeners("event")
+    assert set(events) <= set(EVENT_SCOPES), f"add these events and their scopes to EVENT_SCOPES: {events}"
+    required |= {scope for event in events if (scope := EVENT_SCOPES[event]) is not None}
     if bolt_listeners("command"):
         required.add("commands")
     scopes = manifest()["oauth_config"]["scopes"]["bot"]
@@ -271,14 +281,27 @@ def test_manifest_declares_the_slash_command_the_app_listens_to() -> None:
 
 def test_manifest_enables_interactivity_at_the_events_endpoint_in_http_mode() -> None:
     data = manifest()
-    assert bolt_listeners("action"), "the app has buttons, so interactivity is needed"
+    assert bolt_listeners("action") and bolt_listeners("view"), "buttons and modals need interactivity"
     interactivity = data["settings"]["interactivity"]
     assert interactivity["is_enabled"] is True
     assert interactivity["request_url"] == data["features"]["slash_commands"][0]["url"]
     assert data["settings"]["socket_mode_enabled"] is False
-    # No event listeners in the code, so no event subscriptions (and no scopes for them).
-    assert not bolt_listeners("event") and not bolt_listeners("message")
-    assert "event_subscriptions" not in data["settings"]
+
+
+def test_manifest_subscribes_to_exactly_the_events_the_app_listens_to() -> None:
+    data = manifest()
+    events = bolt_listeners("event")
+    subscriptions = data["settings"]["event_subscriptions"]
+    assert sorted(subscriptions["bot_events"]) == sorted(events) == ["app_home_opened"]
+    assert subscriptions["request_url"] == data["features"]["slash_commands"][0]["url"]
+    assert set(subscriptions) == {"request_url", "bot_events"}, "no user events: the app has no user scopes"
+    assert not bolt_listeners("message"), "message events would need history scopes"
+    # app_home_opened for the Home tab is sent only when the tab is on; the Messages tab is not used.
+    assert data["features"]["app_home"] == {
+        "home_tab_enabled": True,
+        "messages_tab_enabled": False,
+        "messages_tab_read_only_enabled": False,
+    }
 
 
 def test_manifest_fits_slacks_manifest_schema_limits() -> None:
@@ -810,6 +833,7 @@ def without_request_urls(manifest_data: dict[str, Any]) -> dict[str, Any]:
     for command in data["features"]["slash_commands"]:
         del command["url"]
     del data["settings"]["interactivity"]["request_url"]
+    del data["settings"]["event_subscriptions"]["request_url"]
     data["settings"]["socket_mode_enabled"] = True
     return data
 

@@ -16,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from tests.helpers.blockkit import block_kit_problems
+from tests.helpers.slack_signing import new_trigger_id
 from tests.helpers.slack_standin import RESPONSE_URL, RESPONSE_URL_MAX_USES, UPLOAD, SlackStandIn
 
 pytestmark = pytest.mark.harness  # tests of the Slack stand-in (a test tool), not of Switchboard
@@ -348,3 +349,39 @@ async def test_wait_for_names_what_did_arrive_when_nothing_does(
 
     with pytest.raises(AssertionError, match=r"chat.postMessage.*\['auth.test'\]"):
         await slack.wait_for("chat.postMessage", timeout=0.05)
+
+
+async def test_views_open_update_and_publish_like_slack(client: AsyncWebClient, slack: SlackStandIn) -> None:
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "Edit"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "Reading…"}}],
+    }
+    trigger = new_trigger_id()
+    opened = await client.views_open(trigger_id=trigger, view=view)
+    view_id, first_hash = opened["view"]["id"], opened["view"]["hash"]
+    assert slack.view(view_id)["blocks"] == view["blocks"]
+    for bad_trigger, error in ((trigger, "exchanged_trigger_id"), ("not-a-trigger", "invalid_trigger_id")):
+        with pytest.raises(SlackApiError) as refused:
+            await client.views_open(trigger_id=bad_trigger, view=view)
+        assert refused.value.response["error"] == error
+
+    updated = await client.views_update(view_id=view_id, view=view | {"callback_id": "edit"}, hash=first_hash)
+    assert updated["view"]["hash"] != first_hash and slack.view(view_id)["callback_id"] == "edit"
+    with pytest.raises(SlackApiError) as stale:
+        await client.views_update(view_id=view_id, view=view, hash=first_hash)
+    assert stale.value.response["error"] == "hash_conflict"
+
+    too_long = view | {"title": {"type": "plain_text", "text": "x" * 25}}
+    with pytest.raises(SlackApiError) as invalid:
+        await client.views_update(view_id=view_id, view=too_long)
+    assert invalid.value.response["error"] == "invalid_arguments"
+    assert "title.text: 25 chars" in invalid.value.response["response_metadata"]["messages"][0]
+    assert slack.views()[-1] == too_long  # recorded even though refused
+
+    with pytest.raises(SlackApiError) as not_home:
+        await client.views_publish(user_id="U0ALICE", view=view)
+    assert not_home.value.response["error"] == "invalid_arguments"
+    home = {"type": "home", "blocks": view["blocks"]}
+    await client.views_publish(user_id="U0ALICE", view=home)
+    assert slack.home("U0ALICE")["blocks"] == home["blocks"]

@@ -28,6 +28,9 @@ from bot.slack.delivery import Conversation, Delivery
 from bot.slack.drift import BUTTON_COMMANDS, upload
 from bot.slack.files import SlackFiles
 from bot.slack.gate import Gate, action_identity, command_identity, team_of_action, teams_of_action
+from bot.slack.home import register_home
+from bot.slack.listening import Listening
+from bot.slack.modals import offer_edit, register_edit_forms
 from bot.slack.progress import progress_in
 from bot.slack.usergroups import UsergroupCache
 from bot.store import ChangeRecord, SeenRequests
@@ -149,7 +152,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         if parsed.problem is not None:
             await workflow.record_invalid(request, parsed.problem)
             return
-        answer = await workflow.handle(request)
+        answer = offer_edit(parsed.command, await workflow.handle(request))
         await deliver(answer, Conversation(user_id, channel_id, respond))
 
     async def clicked(
@@ -222,6 +225,9 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
     for action_id in BUTTON_COMMANDS:
         app.action(action_id)(on_drift_button)
 
+    listening = Listening(workflow, delivery, gate, request_of, clicked, deliver)
+    register_edit_forms(app, listening)
+    register_home(app, listening)
     return app
 
 

@@ -23,6 +23,14 @@ Sources the limits were cross-checked against (the ``search`` tool's stored copi
 - api.slack.com/changelog/2018-04-truncating-really-long-messages: ``text`` over 40,000 characters is
   truncated; Slack earlier asked apps to stay under 4,000, and long messages "may be automatically broken into
   multiple messages".
+- Views (docs.slack.dev/reference/views, modal and Home tab objects): "Maximum of 100 blocks"; a modal's
+  ``title``, ``submit`` and ``close`` are plain_text of at most 24 characters, and ``submit`` is required
+  when the view has input blocks; ``private_metadata`` at most 3,000 characters; ``callback_id`` and
+  ``external_id`` at most 255.
+- Input block (docs.slack.dev/reference/block-kit/blocks/input-block): ``label`` and ``hint`` plain_text of at
+  most 2,000 characters; one ``element`` of the input kinds. Radio buttons and checkboxes take at most 10
+  options; a plain-text input's ``initial_value`` and ``max_length`` at most 3,000; a number input's
+  ``is_decimal_allowed`` is required. ``response_action: errors`` names input blocks by ``block_id``.
 - slack_sdk.models.blocks validators carry the same numbers (section 3000/10, header 150, actions 25,
   context 10, button 75/255/2000/3000, image 3000/2000, markdown 12000, options 100, overflow 5).
 
@@ -61,6 +69,39 @@ OVERFLOW_OPTIONS_MAX = 5
 OPTION_TEXT_MAX = 75
 OPTION_VALUE_MAX = 150
 ATTACHMENTS_MAX = 100
+VIEW_BLOCKS_MAX = 100
+VIEW_TITLE_MAX = 24
+PRIVATE_METADATA_MAX = 3_000
+CALLBACK_ID_MAX = 255
+INPUT_LABEL_MAX = 2_000
+CHOICE_OPTIONS_MAX = 10  # radio buttons, checkboxes
+PLAIN_INPUT_MAX = 3_000
+VIEW_TYPES = frozenset({"modal", "home"})
+INPUT_ELEMENT_TYPES = frozenset(
+    {
+        "checkboxes",
+        "channels_select",
+        "conversations_select",
+        "datepicker",
+        "datetimepicker",
+        "email_text_input",
+        "external_select",
+        "file_input",
+        "multi_channels_select",
+        "multi_conversations_select",
+        "multi_external_select",
+        "multi_static_select",
+        "multi_users_select",
+        "number_input",
+        "plain_text_input",
+        "radio_buttons",
+        "rich_text_input",
+        "static_select",
+        "timepicker",
+        "url_text_input",
+        "users_select",
+    }
+)
 CONFIRM_LIMITS = {"title": 100, "text": 300, "confirm": 30, "deny": 30}
 
 TEXT_TYPES = frozenset({"plain_text", "mrkdwn"})
@@ -76,7 +117,6 @@ _LIGHTLY_CHECKED_BLOCKS = frozenset(
         "container",
         "context_actions",
         "file",
-        "input",
         "plan",
         "table",
         "task_card",
@@ -133,6 +173,24 @@ def block_kit_problems(
     checker = _Checker()
     checker.message(message, min(max_text_chars, TEXT_HARD_MAX))
     return checker.problems
+
+
+def view_problems(view: Mapping[str, Any]) -> list[str]:
+    """Problems with a view payload (a modal or a Home tab, as views.open/update/publish take it)."""
+    checker = _Checker()
+    checker.view(view)
+    return checker.problems
+
+
+def errors_problems(view: Mapping[str, Any], errors: Mapping[str, Any]) -> list[str]:
+    """Problems with a ``response_action: errors`` answer to a submission of ``view``: each key must be an
+    input block of the view, each message a non-empty string (Slack shows it under that field)."""
+    inputs = {
+        block.get("block_id") for block in _mappings(view.get("blocks")) if block.get("type") == "input"
+    }
+    problems = [f"errors.{key}: no input block has this block_id" for key in errors if key not in inputs]
+    problems += [f"errors.{key}: must be a non-empty string" for key, text in errors.items() if not text]
+    return problems
 
 
 def unescaped_mentions(message: Mapping[str, Any], *, allowed: Iterable[str] = ()) -> list[str]:
@@ -215,6 +273,34 @@ class _Checker:
             self.blocks(blocks, "blocks")
         if attachments is not None:
             self.attachments(attachments)
+
+    def view(self, view: Mapping[str, Any]) -> None:
+        kind = view.get("type")
+        if kind not in VIEW_TYPES:
+            self.add("type", f"{kind!r} is not one of {sorted(VIEW_TYPES)}")
+        blocks = view.get("blocks")
+        if not isinstance(blocks, list) or not blocks:
+            self.add("blocks", "a view needs a non-empty list of blocks")
+            return
+        if len(blocks) > VIEW_BLOCKS_MAX:
+            self.add("blocks", f"{len(blocks)} blocks exceeds {VIEW_BLOCKS_MAX} per view")
+        for index, block in enumerate(blocks):
+            self.block(block, f"blocks[{index}]")
+        self.max_len("private_metadata", view.get("private_metadata"), PRIVATE_METADATA_MAX)
+        self.max_len("callback_id", view.get("callback_id"), CALLBACK_ID_MAX)
+        self.max_len("external_id", view.get("external_id"), CALLBACK_ID_MAX)
+        if kind != "modal":
+            for key in ("title", "submit", "close"):
+                if key in view:
+                    self.add(key, f"only a modal has a {key}")
+            return
+        self.text_object(view.get("title"), "title", VIEW_TITLE_MAX, plain_only=True)
+        for key in ("submit", "close"):
+            if view.get(key) is not None:
+                self.text_object(view[key], key, VIEW_TITLE_MAX, plain_only=True)
+        has_inputs = any(isinstance(b, Mapping) and b.get("type") == "input" for b in blocks)
+        if has_inputs and view.get("submit") is None:
+            self.add("submit", "a modal with input blocks needs a submit button")
 
     def attachments(self, attachments: Any) -> None:
         if not isinstance(attachments, list):
@@ -300,6 +386,48 @@ class _Checker:
                 if action_id in action_ids:
                     self.add(f"{where}.action_id", f"{action_id!r} is not unique within the block")
                 action_ids.add(action_id)
+
+    def block_input(self, block: Mapping[str, Any], path: str) -> None:
+        self.text_object(block.get("label"), f"{path}.label", INPUT_LABEL_MAX, plain_only=True)
+        if block.get("hint") is not None:
+            self.text_object(block["hint"], f"{path}.hint", INPUT_LABEL_MAX, plain_only=True)
+        for flag in ("optional", "dispatch_action"):
+            if flag in block and not isinstance(block[flag], bool):
+                self.add(f"{path}.{flag}", "must be a boolean")
+        element = block.get("element")
+        kind = element.get("type") if isinstance(element, Mapping) else None
+        if kind not in INPUT_ELEMENT_TYPES:
+            self.add(f"{path}.element", f"{kind!r} is not an input element")
+            return
+        assert isinstance(element, Mapping)
+        self.element(element, f"{path}.element", accessory=False)
+        where = f"{path}.element"
+        if kind in ("radio_buttons", "checkboxes"):
+            options = element.get("options")
+            if isinstance(options, list) and len(options) > CHOICE_OPTIONS_MAX:
+                self.add(f"{where}.options", f"{len(options)} options exceeds {CHOICE_OPTIONS_MAX}")
+        if kind == "plain_text_input":
+            self.max_len(f"{where}.initial_value", element.get("initial_value"), PLAIN_INPUT_MAX)
+            for bound in ("min_length", "max_length"):
+                value = element.get(bound)
+                if value is not None and not (isinstance(value, int) and 0 <= value <= PLAIN_INPUT_MAX):
+                    self.add(f"{where}.{bound}", f"must be a whole number 0–{PLAIN_INPUT_MAX}")
+        if kind == "number_input":
+            if not isinstance(element.get("is_decimal_allowed"), bool):
+                self.add(f"{where}.is_decimal_allowed", "is required (a boolean)")
+            for key in ("initial_value", "min_value", "max_value"):
+                self.max_len(f"{where}.{key}", element.get(key), 10)
+        self.initial_options(element, where)
+
+    def initial_options(self, element: Mapping[str, Any], path: str) -> None:
+        """An initial option must be one of the element's options, as Slack requires."""
+        options = [option for option in _mappings(element.get("options"))]
+        chosen = _mappings(element.get("initial_options"))
+        if isinstance(element.get("initial_option"), Mapping):
+            chosen.append(element["initial_option"])
+        for option in chosen:
+            if option not in options:
+                self.add(f"{path}.initial_option", f"{option.get('value')!r} is not one of the options")
 
     def block_divider(self, block: Mapping[str, Any], path: str) -> None:
         extra = sorted(set(block) - {"type", "block_id"})
@@ -438,6 +566,7 @@ _BLOCK_CHECKS: dict[str, Callable[[_Checker, Mapping[str, Any], str], None]] = {
     "divider": _Checker.block_divider,
     "header": _Checker.block_header,
     "image": _Checker.block_image,
+    "input": _Checker.block_input,
     "markdown": _Checker.block_markdown,
     "rich_text": _Checker.block_rich_text,
     "section": _Checker.block_section,

@@ -8,7 +8,8 @@ Tests talk to it the way Slack does, over either of Slack's transports:
   bot opened with its app-level token (found through the stand-in's apps.connections.open), the bot
   built as ``serve --socket-mode`` builds it.
 
-``bot.command``, ``bot.click`` and ``bot.deliver`` go over the harness's transport and return once the
+``bot.command``, ``bot.click``, ``bot.submit`` (a modal's submission), ``bot.event`` (an Events API event)
+and ``bot.deliver`` go over the harness's transport and return once the
 bot acknowledged (the HTTP response, or the ack envelope). The ``transport`` fixture is ``http``; a
 module or test marked ``both_transports`` runs once per transport, except tests marked ``http_only``
 (signatures and other things Socket Mode does not have).
@@ -34,10 +35,16 @@ from bot.slack.app import build_app, slack_surfaces, web_client
 from bot.slack.delivery import Delivery
 from bot.slack.server import EVENTS_PATH, build_server
 from bot.slack.socket_mode import socket_mode_handler
-from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
-from tests.helpers.slack_signing import block_actions_body, signed_headers, slash_command_body
+from tests.helpers.blockkit import block_kit_problems, unescaped_mentions, view_problems
+from tests.helpers.slack_signing import (
+    block_actions_body,
+    event_body,
+    signed_headers,
+    slash_command_body,
+    view_submission_body,
+)
 from tests.helpers.slack_standin import SlackStandIn
-from tests.helpers.socket_mode_peer import INTERACTIVE, SLASH_COMMANDS, Envelope, SocketModePeer
+from tests.helpers.socket_mode_peer import EVENTS_API, INTERACTIVE, SLASH_COMMANDS, Envelope, SocketModePeer
 
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 APP_TOKEN = "xapp-1-A0SWITCH-1234567890-0123456789abcdef"
@@ -199,12 +206,13 @@ class BotHarness:
         self,
         action_id: str,
         change_id: str,
-        message: dict[str, Any],
+        message: dict[str, Any] | None,
         *,
         user: str = "U0ALICE",
         channel: str = "C0OPS",
         team: str | None = None,
     ) -> Posted:
+        """Click a button on `message` (None: on an ephemeral message, of which Slack sends no copy)."""
         name = f"click{next(_names)}"
         body = block_actions_body(
             action_id,
@@ -217,11 +225,34 @@ class BotHarness:
         )
         return await self._posted(body, name)
 
+    async def submit(
+        self, view_id: str, answers: dict[str, Any], *, user: str = "U0ALICE"
+    ) -> tuple[int, dict[str, Any] | None]:
+        """Submit the modal the stand-in holds as `view_id`, `answers` typed over its initial values;
+        (status, the ack's response_action body or None) once acknowledged."""
+        body = view_submission_body(self.standin.view(view_id), answers, user_id=user)
+        status, ack = await self.deliver(body)
+        return status, ack if isinstance(ack, dict) and ack else None
+
+    async def event(self, event: dict[str, Any]) -> int:
+        """Deliver an Events API event as Slack does: signed JSON over HTTP, an events_api envelope over
+        Socket Mode; returns once acknowledged (the HTTP status; 200 for an ack envelope)."""
+        body = event_body(event)
+        if self.peer is None:
+            status, _ = await self.signed_post(body, extra_headers={"Content-Type": "application/json"})
+            return status
+        envelope = await self.peer.send(EVENTS_API, json.loads(body), accepts_response_payload=False)
+        await self.peer.wait_for_ack(envelope)
+        return 200
+
     def assert_every_message_valid(self) -> None:
-        """Every message the bot attempted validates against Block Kit and pings nobody."""
+        """Every message and view the bot attempted validates against Block Kit and pings nobody."""
         for message in self.standin.messages():
             assert block_kit_problems(message) == [], message
             assert unescaped_mentions(message) == [], message
+        for view in self.standin.views():
+            assert view_problems(view) == [], view
+            assert unescaped_mentions(view) == [], view
 
 
 HarnessFactory = Callable[..., Awaitable[BotHarness]]

@@ -148,3 +148,80 @@ def _elements(blocks: list[Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
                 yield block_id, element
         elif block.get("type") == "section" and isinstance(block.get("accessory"), Mapping):
             yield block_id, block["accessory"]
+
+
+def submitted_state(view: Mapping[str, Any], answers: Mapping[str, Any]) -> dict[str, Any]:
+    """``view.state.values`` as Slack sends it on submission: every input block with its initial value,
+    unless ``answers`` (block_id → text, option value, list of option values, or None) changes it."""
+    values: dict[str, Any] = {}
+    for block in view.get("blocks") or []:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        kind, block_id = element["type"], block["block_id"]
+        options = {option["value"]: option for option in element.get("options") or []}
+        if kind in ("static_select", "radio_buttons"):
+            initial = element.get("initial_option")
+            chosen = options.get(answers[block_id]) if block_id in answers else initial
+            state: dict[str, Any] = {"type": kind, "selected_option": chosen}
+        elif kind == "checkboxes":
+            picked = element.get("initial_options") or []
+            if block_id in answers:
+                picked = [options[value] for value in answers[block_id] or []]
+            state = {"type": kind, "selected_options": picked}
+        else:
+            state = {
+                "type": kind,
+                "value": answers[block_id] if block_id in answers else element.get("initial_value"),
+            }
+        values[block_id] = {element["action_id"]: state}
+    return values
+
+
+def view_submission_body(
+    view: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    *,
+    user_id: str,
+    team_id: str = DEFAULT_TEAM_ID,
+    trigger_id: str | None = None,
+) -> str:
+    """A modal's submission (``view_submission``), form-encoded as ``payload=<json>`` like Slack sends it.
+
+    ``view`` is the modal as Slack holds it (the stand-in's ``view(view_id)``: with ``id`` and ``hash``); the
+    state is its initial values with ``answers`` typed over them (``submitted_state``).
+    """
+    submitted = {**view, "state": {"values": submitted_state(view, answers)}}
+    payload: dict[str, Any] = {
+        "type": "view_submission",
+        "team": {"id": team_id, "domain": DEFAULT_TEAM_DOMAIN},
+        "user": {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": team_id},
+        "api_app_id": DEFAULT_APP_ID,
+        "token": LEGACY_TOKEN,
+        "trigger_id": trigger_id or new_trigger_id(),
+        "view": submitted,
+        "response_urls": [],
+        "is_enterprise_install": False,
+        "enterprise": None,
+    }
+    return urlencode({"payload": json.dumps(payload, separators=(",", ":"))})
+
+
+def event_body(event: Mapping[str, Any], *, team_id: str = DEFAULT_TEAM_ID) -> str:
+    """An Events API delivery (``event_callback``) as the JSON Slack POSTs."""
+    return json.dumps(
+        {
+            "token": LEGACY_TOKEN,
+            "team_id": team_id,
+            "api_app_id": DEFAULT_APP_ID,
+            "event": dict(event),
+            "type": "event_callback",
+            "event_id": f"Ev{secrets.token_hex(5).upper()}",
+            "event_time": int(time.time()),
+            "authorizations": [
+                {"team_id": team_id, "user_id": "U0BOT", "is_bot": True, "is_enterprise_install": False}
+            ],
+            "is_ext_shared_channel": False,
+        },
+        separators=(",", ":"),
+    )

@@ -16,6 +16,12 @@ Behaviours that follow Slack:
   Socket Mode; the stand-in's choice of error for that is ``socket_mode_disabled``.
 - Arguments are read from the query string, form bodies and JSON bodies alike, as slack_sdk mixes them;
   JSON-valued form fields (``blocks``, ``attachments``, ``files``, ``metadata``) are decoded.
+- ``views.open`` takes a ``trigger_id`` of Slack's shape once (again: ``exchanged_trigger_id``; another
+  shape: ``invalid_trigger_id``); ``views.update`` a ``view_id`` it handed out (else ``not_found``) and, when
+  given, the view's current ``hash`` (else ``hash_conflict``); ``views.publish`` a ``user_id`` and a ``home``
+  view. Every view is checked (tests/helpers/blockkit.py ``view_problems``); a bad one answers
+  ``invalid_arguments`` with the problems in ``response_metadata.messages``, still recorded. Modals are kept
+  by ID with a new ``hash`` each time, as Slack answers them, so a test submits the view the bot last showed.
 - Methods it does not implement answer ``unknown_method`` (and are recorded), so a new bot call shows up.
 - A 429 carries ``Retry-After`` in seconds, as slack_sdk's ``RateLimitErrorRetryHandler`` expects.
 - ``files_upload_v2``: ``files.getUploadURLExternal`` hands out an upload URL on this server that takes the
@@ -35,6 +41,7 @@ Deliberately stricter than Slack: any Block Kit problem (see tests/helpers/block
 import asyncio
 import contextlib
 import json
+import re
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
@@ -44,7 +51,7 @@ from typing import Any, Self
 from aiohttp import web
 from multidict import CIMultiDict, CIMultiDictProxy
 
-from tests.helpers.blockkit import block_kit_problems
+from tests.helpers.blockkit import block_kit_problems, view_problems
 from tests.helpers.polling import GUARD_SECONDS
 
 RESPONSE_URL = "response_url"
@@ -52,7 +59,9 @@ UPLOAD = "upload"
 DOWNLOAD = "download"  # url_private_download fetches
 RESPONSE_URL_MAX_USES = 5
 MESSAGE_METHODS = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update", RESPONSE_URL})
-JSON_ARGS = frozenset({"blocks", "attachments", "files", "metadata"})
+VIEW_METHODS = frozenset({"views.open", "views.update", "views.publish"})
+JSON_ARGS = frozenset({"blocks", "attachments", "files", "metadata", "view"})
+TRIGGER_ID = re.compile(r"^\d+\.\d+\.[0-9a-f]+$")
 BOT_SCOPES = "commands,chat:write,chat:write.public,files:write,usergroups:read,users:read"
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 
@@ -131,7 +140,13 @@ class SlackStandIn:
             "files.completeUploadExternal": self._complete_upload,
             "files.info": self._file_info,
             "apps.connections.open": self._connections_open,
+            "views.open": self._views_open,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
         }
+        self._views: dict[str, JsonBody] = {}  # modals by view ID, as last opened or updated
+        self._home: dict[str, JsonBody] = {}  # each user's published Home tab
+        self._triggers: set[str] = set()
         self._shared: dict[str, tuple[str, bytes]] = {}  # files people shared, by ID
         self._file_records: dict[str, JsonBody] = {}  # their files.info fields beyond name and size
         app = web.Application(client_max_size=64 * 1024 * 1024)
@@ -219,6 +234,20 @@ class SlackStandIn:
         """Every message payload attempted (posted, ephemeral, updated, response_url), valid or not."""
         return [call.args for call in self._calls if call.method in MESSAGE_METHODS]
 
+    def views(self) -> list[dict[str, Any]]:
+        """Every view payload attempted (views.open, views.update, views.publish), valid or not."""
+        return [
+            call.args["view"] for call in self._calls if call.method in VIEW_METHODS and "view" in call.args
+        ]
+
+    def view(self, view_id: str) -> dict[str, Any]:
+        """A modal as Slack holds it now (with ``id``, ``hash`` and empty ``state``)."""
+        return dict(self._views[view_id])
+
+    def home(self, user_id: str) -> dict[str, Any]:
+        """The Home tab last published to ``user_id``."""
+        return dict(self._home[user_id])
+
     def response_posts(self, name: str) -> list[dict[str, Any]]:
         """The bodies posted to one response_url, accepted or not."""
         return [call.args for call in self.calls(RESPONSE_URL) if call.path == f"/response/{name}"]
@@ -301,7 +330,7 @@ class SlackStandIn:
     async def _web_api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await _read_args(request)
-        problems = tuple(block_kit_problems(args)) if method in MESSAGE_METHODS else ()
+        problems = _problems(method, args)
         authorization = request.headers.get("Authorization", "")
         headers: dict[str, str] = {"X-OAuth-Scopes": BOT_SCOPES}
         status = 200
@@ -317,7 +346,7 @@ class SlackStandIn:
             if status == 429:
                 headers["Retry-After"] = str(fault.retry_after)
         elif problems:
-            body = _refusal(args, problems)
+            body = _refusal(method, args, problems)
         elif handler := self._methods.get(method):
             body = handler(args)
         else:
@@ -342,7 +371,7 @@ class SlackStandIn:
         elif "_raw" in args:
             status, body = 400, _error("invalid_payload")
         elif problems:
-            status, body = 400, _refusal(args, problems)
+            status, body = 400, _refusal(RESPONSE_URL, args, problems)
         else:
             self._response_urls[name] = uses + 1
             channel = self._response_channels.get(name)
@@ -498,6 +527,42 @@ class SlackStandIn:
         permalink = f"https://{self.team_domain}.slack.com/archives/{channel}/p{ts.replace('.', '')}"
         return {"ok": True, "channel": channel, "permalink": permalink}
 
+    def _held(self, view: JsonBody, view_id: str) -> JsonBody:
+        held = {**view, "id": view_id, "team_id": self.team_id, "hash": f"{self._ts()}.h{self._next()}"}
+        held["state"] = {"values": {}}
+        return held
+
+    def _views_open(self, args: dict[str, Any]) -> JsonBody:
+        trigger = str(args.get("trigger_id") or "")
+        if not TRIGGER_ID.match(trigger):
+            return _error("invalid_trigger_id")
+        if trigger in self._triggers:
+            return _error("exchanged_trigger_id")
+        self._triggers.add(trigger)
+        view_id = f"V{self._next():09d}"
+        self._views[view_id] = self._held(args["view"], view_id)
+        return {"ok": True, "view": self._views[view_id]}
+
+    def _views_update(self, args: dict[str, Any]) -> JsonBody:
+        view_id = str(args.get("view_id") or "")
+        if view_id not in self._views:
+            return _error("not_found")
+        if args.get("hash") and args["hash"] != self._views[view_id]["hash"]:
+            return _error("hash_conflict")
+        self._views[view_id] = self._held(args["view"], view_id)
+        return {"ok": True, "view": self._views[view_id]}
+
+    def _views_publish(self, args: dict[str, Any]) -> JsonBody:
+        user_id = str(args.get("user_id") or "")
+        if not user_id:
+            return _error("invalid_arguments")
+        if args["view"].get("type") != "home":
+            return _error(
+                "invalid_arguments", response_metadata={"messages": ["a published view is a home view"]}
+            )
+        self._home[user_id] = self._held(args["view"], f"V{self._next():09d}")
+        return {"ok": True, "view": self._home[user_id]}
+
     def _usergroup_users(self, args: dict[str, Any]) -> JsonBody:
         users = self.usergroups.get(args.get("usergroup", ""))
         if users is None:
@@ -571,8 +636,21 @@ def _error(error: str, **extra: Any) -> JsonBody:
     return {"ok": False, "error": error, **extra}
 
 
-def _refusal(args: dict[str, Any], problems: tuple[str, ...]) -> JsonBody:
-    """What Slack answers a message failing the Block Kit check: no_text if empty, else invalid_blocks."""
+def _problems(method: str, args: dict[str, Any]) -> tuple[str, ...]:
+    """Block Kit problems of a message or a view sent to ``method``; () for other methods."""
+    if method in MESSAGE_METHODS:
+        return tuple(block_kit_problems(args))
+    if method in VIEW_METHODS:
+        view = args.get("view")
+        return tuple(view_problems(view)) if isinstance(view, dict) else ("view: a view object is required",)
+    return ()
+
+
+def _refusal(method: str, args: dict[str, Any], problems: tuple[str, ...]) -> JsonBody:
+    """What Slack answers a payload failing the Block Kit check: for a view invalid_arguments, for a message
+    no_text if empty, else invalid_blocks."""
+    if method in VIEW_METHODS:
+        return _error("invalid_arguments", response_metadata={"messages": list(problems)})
     if not any(args.get(key) for key in ("text", "blocks", "attachments")):
         return _error("no_text")
     return _error("invalid_blocks", errors=list(problems))
