@@ -90,7 +90,7 @@ class History(ReadCommand):
         "/voice history",
         "/voice history c7hx2mq4",
         "/voice history --incident INC-42 --since 2h",
-        "/voice history pstn-primary --user @alice --limit 5",
+        "/voice history pstn-primary --user U024BE7LH --limit 5",
         "/voice history --number +12065550100 --all-channels",
     )
     permission = "history.read"

@@ -188,6 +188,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "chat.update": "chat:write",
     "files.info": "files:read",
     "usergroups.users.list": "usergroups:read",
+    "users.info": "users:read",
 }
 # slack_sdk helpers that call several Web API methods.
 HELPERS = {"files_upload_v2": ("files.getUploadURLExternal", "files.completeUploadExternal")}

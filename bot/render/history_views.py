@@ -83,7 +83,13 @@ def change_view(shown: ChangeShown) -> Doc:
     parts: list[Part] = [
         Heading(title),
         Fields(_facts(record, names)),
-        Entries("Command", (Entry((), record.command_text),)),
+        Entries(
+            "As typed",
+            (
+                Entry((Bold("Command"),), record.command_text),
+                Entry((Bold("Reason"),), record.reason or "(none given)"),
+            ),
+        ),
         Fields(_timings(record)),
     ]
     if record.plan is not None:
@@ -105,7 +111,6 @@ def _facts(record: ChangeRecord, names: Mapping[str, str]) -> tuple[tuple[str, s
     if record.applied_by and record.applied_by not in (record.requested_by, record.approver):
         verb = "Cancelled by" if record.status == Status.CANCELLED else "Confirmed by"
         facts.append((verb, _who(record.applied_by, names)))
-    facts.append(("Reason", record.reason or "(none given)"))
     facts.append(("Incident", record.incident or "(none given)"))
     facts.append(
         ("Channel", record.channel_id or "(none)")
