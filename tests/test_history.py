@@ -5,9 +5,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text as sql
+
 from bot.sandbox import FAILOVER_GROUP_ID, RunningSandbox
 from bot.slack.actions import APPLY_ACTION
-from bot.store import Status, now
+from bot.store import Status, Store, now
 from tests.helpers.bot_harness import BotHarness, HarnessFactory
 from tests.helpers.console_process import run_console
 from tests.helpers.messages import button_value, preview_of, text_of
@@ -162,3 +164,26 @@ async def test_console_shows_ids_and_keeps_within_80_columns(sandbox: RunningSan
     assert code == 0, output
     assert f"Change {change_id}: APPLIED" in output and "Requested by  console" in output
     assert "PutVoiceConnectorOrigination  us-east-1  OK" in output
+
+
+async def test_a_store_made_before_settling_times_were_kept_gains_them(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path}/schema3.db"
+    store = Store(url)
+    await store.migrate()
+    async with store.engine.begin() as connection:
+        for column in ("claimed_at", "settled_at"):
+            await connection.execute(sql(f"ALTER TABLE switchboard_changes DROP COLUMN {column}"))
+    await store.close()
+    store = Store(url)
+    await store.migrate()
+    try:
+        record = await store.add(
+            status=Status.PLANNED, requested_by="U0ALICE", surface="slack", command_text="x"
+        )
+        await store.claim(record.id, applied_by="U0ALICE", claimed_by="test")
+        assert await store.transition(record.id, Status.APPLYING, Status.APPLIED)
+        settled = await store.get(record.id)
+        assert settled is not None and settled.claimed_at is not None and settled.settled_at is not None
+        assert settled.created_at <= settled.claimed_at <= settled.settled_at
+    finally:
+        await store.close()
