@@ -5,6 +5,7 @@ surface reads off an answer whether it is shown in the channel (`is_public`) and
 if any, awaits a click or a prompt (`awaiting`).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.render.doc import Doc
@@ -23,10 +24,23 @@ class ReadAnswered:
 
 @dataclass(frozen=True)
 class HistoryListed:
+    """Changes newest first; `filters`: (what, value) of each filter asked for; `names`: people's
+    names by user ID, where the surface knows them."""
+
     records: tuple[ChangeRecord, ...]
-    resource: str | None
+    filters: tuple[tuple[str, str], ...]
     all_channels: bool
     public: bool
+    names: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChangeShown:
+    """One recorded change in full (`/voice history CHANGE_ID`)."""
+
+    record: ChangeRecord
+    public: bool
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -196,6 +210,7 @@ Answer = (
     ReadAnswered
     | Exported
     | HistoryListed
+    | ChangeShown
     | NotRun
     | Denied
     | NeedsOptions
@@ -223,7 +238,7 @@ Answer = (
 def is_public(answer: Answer) -> bool:
     """Shown in the channel (everything about a change's life), not only to the person."""
     match answer:
-        case ReadAnswered(public=public) | HistoryListed(public=public):
+        case ReadAnswered(public=public) | HistoryListed(public=public) | ChangeShown(public=public):
             return public
         case Undoing(answer=inner):
             return is_public(inner)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
     from bot.store_sql import SqlStore
 
-SCHEMA_VERSION = 3  # 3: leases, configuration snapshots and drift (the drift watch)
+SCHEMA_VERSION = 4  # 3: leases, snapshots and drift (the drift watch); 4: claimed_at, settled_at (history)
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: IDs are read aloud on bridges
 SEEN_KEPT = timedelta(hours=1)  # well past Slack's 5-minute signature window and its retries
 
@@ -80,6 +80,8 @@ class ChangeRecord:
     claimed_by: str | None
     undo_of: str | None
     message_ref: dict[str, Any] | None
+    claimed_at: datetime | None  # confirmed (and approved, if it needed approval): applying began
+    settled_at: datetime | None  # reached a final status
 
     def __init__(self, **fields: Any) -> None:
         for name, value in fields.items():
@@ -218,10 +220,22 @@ class Store:
         return await (await self._open()).count_pending()
 
     async def history(
-        self, resource: str | None = None, limit: int = 20, *, channel_id: str | None = None
+        self,
+        resource: str | None = None,
+        limit: int = 20,
+        *,
+        channel_id: str | None = None,
+        incident: str | None = None,
+        user: str | None = None,
+        number: str | None = None,
+        since: datetime | None = None,
     ) -> Sequence[ChangeRecord]:
-        """Newest first; `resource` matches a target's ID or name; `channel_id` keeps one channel's."""
-        return await (await self._open()).history(resource, limit, channel_id=channel_id)
+        """Newest first, filtered in the query: `resource` matches a target's ID or name (a create's
+        target is what it created); `channel_id` keeps one channel's; `user` who requested or
+        approved; `number` an E.164 number the plan names; `since` requested at or after."""
+        return await (await self._open()).history(
+            resource, limit, channel_id=channel_id, incident=incident, user=user, number=number, since=since
+        )
 
 
 # Seen Slack requests: appended apart from the change log above -------------------------------------

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    cast,
     delete,
     func,
     inspect,
@@ -39,6 +40,7 @@ from sqlalchemy.types import TypeDecorator
 from bot import claims
 from bot.results import Outcome, Plan
 from bot.store import (
+    FINAL,
     SCHEMA_VERSION,
     SEEN_KEPT,
     ChangeRecord,
@@ -122,6 +124,8 @@ changes = Table(
     Column("claimed_by", String(128), nullable=True),
     Column("undo_of", String(16), nullable=True),
     Column("message_ref", JSON, nullable=True),
+    Column("claimed_at", DateTime(timezone=True), nullable=True),
+    Column("settled_at", DateTime(timezone=True), nullable=True),
 )
 
 schema_versions = Table(
@@ -227,7 +231,8 @@ def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
 
 
 def _add_missing_columns(connection: Connection) -> None:
-    """Schema 2 added `team_id`: tables made by schema 1 get it (create_all never alters a table)."""
+    """Schema 2 added `team_id`, schema 4 `claimed_at` and `settled_at`: older tables get them
+    (create_all never alters a table)."""
     present = {column["name"] for column in inspect(connection).get_columns(changes.name)}
     for column in changes.columns:
         if column.name not in present:
@@ -245,6 +250,8 @@ def _normalise(record: ChangeRecord | None) -> ChangeRecord | None:
         record.created_at = aware(record.created_at) or record.created_at
         record.updated_at = aware(record.updated_at) or record.updated_at
         record.expires_at = aware(record.expires_at)
+        record.claimed_at = aware(record.claimed_at)
+        record.settled_at = aware(record.settled_at)
     return record
 
 
@@ -327,6 +334,7 @@ class SqlStore:
                     approver=approver,
                     claimed_by=claimed_by,
                     updated_at=moment,
+                    claimed_at=moment,
                 )
             )
         record = await self.get(change_id)
@@ -340,6 +348,8 @@ class SqlStore:
     @_guarded
     async def transition(self, change_id: str, from_status: Status, to_status: Status, **fields: Any) -> bool:
         values = {name: _storable(value) for name, value in fields.items()}
+        if to_status in FINAL:
+            values.setdefault("settled_at", now())
         return await self._update_one(
             (changes.c.id == change_id, changes.c.status == from_status), status=to_status, **values
         )
@@ -378,13 +388,30 @@ class SqlStore:
 
     @_guarded
     async def history(
-        self, resource: str | None = None, limit: int = 20, *, channel_id: str | None = None
+        self,
+        resource: str | None = None,
+        limit: int = 20,
+        *,
+        channel_id: str | None = None,
+        incident: str | None = None,
+        user: str | None = None,
+        number: str | None = None,
+        since: datetime | None = None,
     ) -> Sequence[ChangeRecord]:
         query = select(ChangeRecord).order_by(changes.c.created_at.desc()).limit(limit)
         if channel_id is not None:
             query = query.where(changes.c.channel_id == channel_id)
         if resource:
             query = query.where((changes.c.target_id == resource) | (changes.c.target_name == resource))
+        if incident:
+            query = query.where(changes.c.incident == incident)
+        if user:
+            query = query.where((changes.c.requested_by == user) | (changes.c.approver == user))
+        if number:
+            # The plan's JSON names each number it touches as a string: in moves, requests, changes.
+            query = query.where(cast(changes.c.plan, Text).contains(f'"{number}"', autoescape=True))
+        if since is not None:
+            query = query.where(changes.c.created_at >= since)
         async with self.sessions() as session:
             return [_found(_normalise(row)) for row in await session.scalars(query)]
 

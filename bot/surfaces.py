@@ -1,9 +1,11 @@
 """What a surface (Slack, the console) lends the workflow, given when the workflow is built.
 
-Where a change's outcome is announced, where `--file` is read from, and how a person's user
-groups are re-read before an apply. Any of them may be absent: the console announces nothing.
+Where a change's outcome is announced, where `--file` is read from, how a person's user groups
+are re-read before an apply, and what people are called. Any of them may be absent: the console
+announces nothing and shows user IDs.
 """
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,11 +36,20 @@ class Membership(Protocol):
     async def groups_of(self, user_id: str, *, fresh: bool = False) -> frozenset[str]: ...
 
 
+class People(Protocol):
+    """What people are called where they are (Slack: their display name, by users.info)."""
+
+    async def names(self, user_ids: Collection[str]) -> Mapping[str, str]:
+        """The names of those it knows (an unknown ID is left out, and shown as itself)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Surfaces:
     announcer: Announcer | None = None
     files: FileSource | None = None
     membership: Membership | None = None
+    people: People | None = None
 
 
 NO_SURFACES = Surfaces()

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot import claims, metrics, reconciliation
+from bot import claims, history, metrics, reconciliation
 from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
 from bot.engine import Engine, parse_text
@@ -29,7 +29,6 @@ from bot.outcomes import (
     DryRun,
     Expired,
     Exported,
-    HistoryListed,
     InternalError,
     NeedsOptions,
     NotAllowedToApprove,
@@ -127,10 +126,14 @@ class Workflow:
             await self._record(request, Status.DENIED, command=command, error=decision.explain())
             return Denied(permission, decision.explain())
         if isinstance(command, History):
-            channel = None if command.all_channels else request.channel_id
-            records = await self.store.history(command.resource, command.limit, channel_id=channel)
-            metrics.count_command(command.command_name(), "ok")
-            return HistoryListed(tuple(records), command.resource, command.all_channels, command.share)
+            answer = await history.answer(
+                command, request.subject(), self.store, self.policy, self.surfaces.people
+            )
+            if isinstance(answer, Denied):  # one change, requested in a channel this person may not read
+                await self._record(request, Status.DENIED, command=command, error=answer.explanation)
+            else:
+                metrics.count_command(command.command_name(), "ok")
+            return answer
         if isinstance(command, Undo):
             return await self._undo(request, command)
         if type(command) in STORE_COMMANDS:
@@ -379,6 +382,7 @@ class Workflow:
             "result": outcome,
             "after": [change.after for change in plan.changes] or None,
             "error": outcome.error.message if outcome.error else None,
+            **history.created_target(outcome),
         }
         if await self.store.transition(change_id, Status.APPLYING, status, **fields):
             return

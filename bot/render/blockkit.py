@@ -33,6 +33,8 @@ from bot.render.doc import (
     Code,
     Divider,
     Doc,
+    Entries,
+    Entry,
     Fields,
     Heading,
     Inline,
@@ -52,6 +54,7 @@ BUTTON_TEXT = 75
 FALLBACK_TEXT = 3000  # Slack truncates `text` past 40,000; a fallback is a summary, kept short
 TABLE_PREVIEW_ROWS = 15  # rows shown in the message when the whole list goes into a file
 INLINE_TABLE_ROWS = 60  # a list longer than this goes into a file where files are allowed
+ENTRY_PIECE = 500  # an entry's body goes in pieces of inline code this long: escaped, each fits a section
 _EMOJI = {
     "info": ":information_source:",
     "success": ":white_check_mark:",
@@ -173,6 +176,8 @@ def _part(part: Part, files_allowed: bool) -> tuple[list[Block], list[SlackFile]
             ], []
         case Table():
             return _table(part, files_allowed)
+        case Entries(title, entries):
+            return _sections([f"*{literal(title)}*", *_entry_lines(entries)]), []
         case Changes(changes):
             lines = [
                 f"*{literal(c.field)}*: {_value(c.before, strike=True)} → {_value(c.after)}" for c in changes
@@ -196,6 +201,20 @@ def _part(part: Part, files_allowed: bool) -> tuple[list[Block], list[SlackFile]
             ], []
         case Divider():
             return [DividerBlock()], []
+
+
+def _entry_lines(entries: tuple[Entry, ...]) -> list[str]:
+    """Each entry's head, then its body as inline code in pieces: a piece is one line of a section,
+    so packing sections never splits a code span (Slack wraps each piece to the reader's width)."""
+    if not entries:
+        return ["_(none)_"]
+    lines = []
+    for entry in entries:
+        if entry.head:
+            lines.append(_inline(entry.head))
+        body = one_line(entry.body)
+        lines.extend(code(body[start : start + ENTRY_PIECE]) for start in range(0, len(body), ENTRY_PIECE))
+    return lines
 
 
 def _value(value: str | None, *, strike: bool = False) -> str:

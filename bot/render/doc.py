@@ -52,6 +52,23 @@ class Table:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One item of an Entries list: a short line that identifies it, then its text (`body`)."""
+
+    head: tuple[Inline, ...]
+    body: str
+
+
+@dataclass(frozen=True)
+class Entries:
+    """A list whose items carry text that must be read whole (a command as typed): each item is a
+    short block, its body wrapped (never cut, never squeezed into a table column)."""
+
+    title: str
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
 class Change:
     field: str
     before: str | None
@@ -90,7 +107,7 @@ class Divider:
     pass
 
 
-Part = Heading | Paragraph | Fields | Table | Changes | Notice | Buttons | Divider
+Part = Heading | Paragraph | Fields | Table | Entries | Changes | Notice | Buttons | Divider
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from bot.outcomes import (
     Applied,
     Cancelled,
     CannotApproveOwn,
+    ChangeShown,
     Denied,
     DryRun,
     Expired,
@@ -33,7 +34,7 @@ from bot.outcomes import (
     Undoing,
     WrongPlace,
 )
-from bot.render import views
+from bot.render import history_views, views
 from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
 from bot.store import ChangeRecord, Status
 
@@ -50,8 +51,10 @@ def answer_view(answer: Answer, actions: PreviewActions | None = None) -> Doc:
     match answer:
         case ReadAnswered(doc=doc) | NotRun(problem=doc) | Exported(doc=doc):
             return doc
-        case HistoryListed(records, resource, all_channels):
-            return views.history_view(records, resource, with_channel=all_channels)
+        case HistoryListed():
+            return history_views.history_list_view(answer)
+        case ChangeShown():
+            return history_views.change_view(answer)
         case Denied(permission, explanation):
             return views.denied_view(permission, explanation)
         case NeedsOptions(error):

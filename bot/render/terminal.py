@@ -13,6 +13,8 @@ from bot.render.doc import (
     Code,
     Divider,
     Doc,
+    Entries,
+    Entry,
     Fields,
     Heading,
     Inline,
@@ -56,6 +58,8 @@ def _part(part: Part) -> list[str]:
             return _fields(pairs)
         case Table():
             return _table(part)
+        case Entries(title, entries):
+            return [f"{one_line(title)}:", *_entries(entries)]
         case Changes(changes):
             return [
                 f"  {one_line(c.field)}: {one_line(c.before or '(none)')} → {one_line(c.after or '(none)')}"
@@ -78,6 +82,21 @@ def _fields(pairs: tuple[tuple[str, str], ...]) -> list[str]:
         wrapped = textwrap.wrap(one_line(value), WIDTH - len(indent), break_on_hyphens=False) or [""]
         lines.append(f"  {label.ljust(width)}  {wrapped[0]}")
         lines.extend(indent + rest for rest in wrapped[1:])
+    return lines
+
+
+def _entries(entries: tuple[Entry, ...]) -> list[str]:
+    """Each entry's head at two spaces, its body wrapped under it at four: within WIDTH columns."""
+    if not entries:
+        return ["  (none)"]
+    lines = []
+    for entry in entries:
+        if entry.head:
+            lines += textwrap.wrap(_inline(entry.head), WIDTH, initial_indent="  ", subsequent_indent="    ")
+        body = one_line(entry.body)
+        lines += textwrap.wrap(
+            body, WIDTH, initial_indent=" " * 4, subsequent_indent=" " * 4, break_on_hyphens=False
+        )
     return lines
 
 

@@ -4,7 +4,7 @@ import difflib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from bot.render.doc import (
     Bold,
@@ -26,7 +26,6 @@ from bot.results import (
     Outcome,
     Plan,
 )
-from bot.store import ChangeRecord
 from commands import COMMANDS, Command, UsageError, find_prefix
 from commands.base import TASK_TITLES, TASKS
 from voice_domain.shapes import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
@@ -253,25 +252,3 @@ def group_errors(errors: list[PhoneNumberError]) -> dict[str, list[PhoneNumberEr
 
 def denied_view(permission: str, explanation: str) -> Doc:
     return Doc(f"Not allowed: {permission}", (Notice("error", explanation),), level="error")
-
-
-def history_view(records: Sequence[ChangeRecord], resource: str | None, *, with_channel: bool = False) -> Doc:
-    """Changes newest first; `with_channel` when they come from several channels (who asked where)."""
-    rows = tuple(
-        (
-            record.id,
-            record.created_at.strftime("%Y-%m-%d %H:%M:%SZ"),
-            record.requested_by,
-            *((record.channel_id or record.surface,) if with_channel else ()),
-            record.status,
-            record.command_text if len(record.command_text) <= 80 else record.command_text[:79] + "…",
-        )
-        for record in records
-    )
-    scope = f" of {resource}" if resource else ""
-    where = " in every channel" if with_channel else " in this channel"
-    columns = ("Change", "When (UTC)", "Who", *(("Channel",) if with_channel else ()), "Status", "Command")
-    return Doc(
-        f"{len(rows)} recorded change(s){scope}{where}",
-        (Table(f"History{scope}{where} (newest first)", columns, rows, "history.csv"),),
-    )

@@ -31,6 +31,7 @@ from bot.slack.gate import Gate, action_identity, command_identity, team_of_acti
 from bot.slack.home import register_home
 from bot.slack.listening import Listening
 from bot.slack.modals import offer_edit, register_edit_forms
+from bot.slack.people import SlackPeople
 from bot.slack.progress import progress_in
 from bot.slack.usergroups import UsergroupCache
 from bot.store import ChangeRecord, SeenRequests
@@ -83,12 +84,14 @@ class SlackAnnouncer:
 
 
 def slack_surfaces(delivery: Delivery, policy: Policy) -> Surfaces:
-    """Announce in NOTIFY_CHANNEL, read files shared in Slack, re-read the grants' user groups."""
+    """Announce in NOTIFY_CHANNEL, read files shared in Slack, re-read the grants' user groups,
+    name people by their display names."""
     groups = [group for grant in policy.grants for group in grant.usergroups]
     return Surfaces(
         announcer=SlackAnnouncer(delivery),
         files=SlackFiles(delivery.client),
         membership=UsergroupCache(delivery.client, groups),
+        people=SlackPeople(delivery.client),
     )
 
 

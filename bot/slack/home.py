@@ -11,10 +11,11 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from bot.outcomes import HistoryListed
 from bot.policy import Subject
-from bot.render import views
 from bot.render.blockkit import to_messages
 from bot.render.doc import Bold, Code, Doc, Heading, Inline, Notice, Paragraph, Part
+from bot.render.history_views import history_list_view
 from bot.routing_map import ConnectorState, GroupState, Hidden, RoutingMap, Unread, read_map
 from bot.slack.forms import MAX_VIEW_BLOCKS, View
 from bot.slack.listening import Listening
@@ -83,7 +84,8 @@ def map_view(found: RoutingMap) -> Doc:
                 Paragraph((f"…and {found.drift_total - len(found.drift)} more: ", Code("/voice drift")))
             )
     if found.changes is not None:
-        parts += views.history_view(found.changes, None, with_channel=True).parts
+        listed = HistoryListed(tuple(found.changes), filters=(), all_channels=True, public=False)
+        parts += history_list_view(listed).parts
     if len(parts) == 2 + len(found.warnings):
         parts.append(Notice("info", "The policy lets you read nothing here; ask an admin for read access."))
     return Doc("Routing map", tuple(parts))
