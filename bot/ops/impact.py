@@ -143,7 +143,8 @@ def _connector_summary(change: ConnectorChange, direct: int, memberships: list[_
         reach = f"{_plural(total, 'number')} {_route(total)} to this connector: {', '.join(ways)}"
     match change.effect:
         case "stops" if change.routes:
-            return f"Impact: {reach}; its {_plural(change.routes, 'route')} stop receiving calls"
+            stop = "stops" if change.routes == 1 else "stop"
+            return f"Impact: {reach}; its {_plural(change.routes, 'route')} {stop} receiving calls"
         case "stops":
             return f"Impact: {reach}; it stops receiving calls"
         case "fewer routes":
