@@ -224,3 +224,25 @@ async def test_slack_connector_delete_names_its_group_by_name_and_id(bot: BotHar
     assert f":warning: {FAILS_OVER}" in text
     assert "Impact: 3 numbers route to this connector" in text
     bot.assert_every_message_valid()
+
+
+async def test_a_group_update_says_the_impact_only_when_the_first_member_changes(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    await _live_primary(sandbox)
+    code, output = await run_console(
+        "/voice group update pstn-failover --member pstn-primary:2 --member pstn-secondary:3 --dry-run",
+        "/voice group update pstn-failover --member pstn-secondary:1 --dry-run",
+        cwd=tmp_path,
+    )
+    assert code == 0, output
+    renumbered, replaced = output.split("Preview: Group update", 2)[1:]
+    assert "Impact" not in renumbered
+    primary, secondary = (
+        f"pstn-primary ({PRIMARY_CONNECTOR_ID})",
+        f"pstn-secondary ({SECONDARY_CONNECTOR_ID})",
+    )
+    assert (
+        f"[!] Impact: calls to the 3 numbers on this group go first to {secondary} instead of {primary}"
+    ) in replaced
+    assert f"[!] {primary} is priority 1 in {GROUP}: calls fail over to {secondary}" in replaced

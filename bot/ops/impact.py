@@ -100,14 +100,15 @@ async def of_group(
     """When a group's first connector changes (failover, or an update of its members): the
     numbers on the group and who takes their calls now. None when the first stays first."""
     was, now = _firsts(before), _firsts(after)
-    if was == now:
+    if [item.voice_connector_id for item in was] == [item.voice_connector_id for item in now]:
         return None
     numbers = await _count(voice, "VoiceConnectorGroupId", target.id)
     old = " and ".join(_named(item.voice_connector_id, names) for item in was)
     new = " and ".join(_named(item.voice_connector_id, names) for item in now)
     on = f"the {_plural(numbers, 'number')} on this group"
     if not now:
-        summary = f"Impact: {on} lose their last connector: calls to them fail"
+        lose = "loses its" if numbers == 1 else "lose their"
+        summary = f"Impact: {on} {lose} last connector: calls to them fail"
         outcome = f"with no members left, calls to its {_plural(numbers, 'number')} fail"
     else:
         summary = f"Impact: calls to {on} go first to {new} instead of {old}"

@@ -160,7 +160,7 @@ def _impact(plan: Plan) -> list[Part]:
         return []
     impact = plan.impact
     lines = [impact.summary, *impact.first_in_group]
-    notes = [f"{silent}: its groups are not counted" for silent in impact.unknown]
+    notes = [f"{silent} (groups there are not counted)" for silent in impact.unknown]
     return [
         *(Notice("warning", line) for line in lines),
         *(Notice("info", note) for note in notes),
