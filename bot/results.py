@@ -168,6 +168,22 @@ class NumberMove(Model):
     note: str | None = None
 
 
+class Impact(Model):
+    """Who a change reaches beyond its own settings, worked out by bot/ops/impact.py when the plan is
+    made: the preview leads with it, the record keeps it, the outcome and announcement repeat it."""
+
+    numbers: int
+    """Numbers whose calls the change affects (through the connector's groups and directly)."""
+    groups: list[str] = Field(default_factory=list)
+    """The groups involved, each as `name (ID, region)`."""
+    summary: str
+    """One line: `Impact: 37 numbers route to this connector through group …; its 2 routes stop …`."""
+    first_in_group: list[str] = Field(default_factory=list)
+    """One line per group whose first (highest-priority) connector the change takes calls from."""
+    unknown: list[str] = Field(default_factory=list)
+    """Regions that did not answer, so the counts may be short."""
+
+
 class Plan(Model):
     """A previewed change: what will be sent, what changes, and the state it was planned against."""
 
@@ -180,6 +196,7 @@ class Plan(Model):
     moves: list[NumberMove] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     before: dict[str, Any] | None = None
+    impact: Impact | None = None
     also_requires: list[str] = Field(default_factory=list)
     """Permissions the plan needs besides the command's own, because it also does their work
     (a forced move disassociates numbers from their groups; a group delete disassociates its

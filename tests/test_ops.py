@@ -5,7 +5,7 @@ from typing import cast
 import pytest
 
 from bot.ops import connector, group, numbers, origination, proxy, registry
-from bot.voice import VoiceService
+from bot.voice import Across, VoiceService
 from commands import parse
 from commands.connector import ConnectorCreate
 from commands.group import GroupCreate
@@ -13,7 +13,7 @@ from commands.numbers import NumbersAssociate
 from commands.origination import OriginationDisable, OriginationSet
 from commands.proxy import ProxySet, ProxyShow
 from voice_domain.located import Located
-from voice_domain.shapes import Origination, Route, VoiceConnector
+from voice_domain.shapes import Origination, PhoneNumber, Route, VoiceConnector, VoiceConnectorGroup
 
 PRIMARY = "abcdef1ghij2klmno3pqr4"
 
@@ -85,6 +85,16 @@ class _Origination:
 
     async def get_origination(self, region: str, connector_id: str) -> Origination:
         return self.current
+
+    # An account with no groups and no numbers, for the preview's impact.
+    async def list_groups(self, region: str) -> list[VoiceConnectorGroup]:
+        return []
+
+    async def list_reachable(self, lister: object) -> Across[VoiceConnectorGroup]:
+        return Across({}, {})
+
+    async def list_phone_numbers(self, **_: str) -> list[PhoneNumber]:
+        return []
 
 
 async def test_toggle_keeps_the_current_routes() -> None:

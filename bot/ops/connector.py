@@ -11,7 +11,7 @@ from pydantic import field_serializer
 
 from bot.aws_errors import VoiceError
 from bot.ops import group as groups
-from bot.ops import origination, proxy
+from bot.ops import impact, origination, proxy
 from bot.ops.common import (
     NothingToDo,
     Unplannable,
@@ -244,8 +244,12 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
     )
     changes = [FieldChange(field="voice connector", before=describe(target), after=None)]
     changes += [
-        FieldChange(field=f"member of group {group.name}", before=group.voice_connector_group_id, after=None)
-        for _, group in memberships
+        FieldChange(
+            field="member of group",
+            before=f"{group.name} ({group.voice_connector_group_id}, {region})",
+            after=None,
+        )
+        for region, group in memberships
     ]
     if current_origination is not None:
         routes = origination.routes_text(current_origination)
@@ -270,6 +274,8 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
         origination=current_origination,
         proxy=current_proxy,
     ).recorded()
+    live = len(current_origination.routes) if current_origination and not current_origination.disabled else 0
+    reach = await impact.of_connector(voice, target, impact.ConnectorChange("stops", live), listed_groups)
     return new_plan(
         f"Delete voice connector {describe(target)}",
         calls,
@@ -277,6 +283,7 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
         changes=changes,
         warnings=warnings,
         before=before,
+        impact=reach,
     )
 
 

@@ -6,7 +6,7 @@ import shlex
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.ops import numbers
+from bot.ops import impact, numbers
 from bot.ops.common import (
     NothingToDo,
     Unplannable,
@@ -335,7 +335,8 @@ async def plan_update(command: GroupUpdate, voice: VoiceService, located: list[L
         if not wanted
         else []
     )
-    return _group_plan(command, target, group.name, wanted, changes, warnings)
+    plan = _group_plan(command, target, group.name, wanted, changes, warnings)
+    return await _with_impact(plan, voice, target, wanted, names)
 
 
 def _kind(connector_id: str, now: dict[str, int | None], then: dict[str, int | None]) -> str:
@@ -373,7 +374,16 @@ async def plan_failover(command: GroupFailover, voice: VoiceService, located: li
             field="order (priority, member)", before=_order(ranked, names), after=_order(items, names)
         )
     ]
-    return _group_plan(command, target, group.name, items, changes)
+    plan = _group_plan(command, target, group.name, items, changes)
+    return await _with_impact(plan, voice, target, items, names)
+
+
+async def _with_impact(
+    plan: Plan, voice: VoiceService, target: Located, after: list[VoiceConnectorItem], names: dict[str, str]
+) -> Plan:
+    """A change of who is first in the group says how many numbers' calls move, and to whom."""
+    before = _located_group(target).voice_connector_items
+    return plan.model_copy(update={"impact": await impact.of_group(voice, target, before, after, names)})
 
 
 def _label(connector_id: str, names: dict[str, str]) -> str:

@@ -4,6 +4,7 @@ their requests, read-backs, inverses and views."""
 import shlex
 from collections.abc import Awaitable, Callable
 
+from bot.ops import impact
 from bot.ops.common import NothingToDo, Unplannable, describe, settings_plan
 from bot.ops.emergency import warn_of_emergency_calling
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
@@ -76,18 +77,26 @@ def put_request(connector_id: str, origination: Origination) -> dict[str, object
     return {"VoiceConnectorId": connector_id, "Origination": origination.to_api()}
 
 
-def _put(command: ChangeCommand, target: Located, current: Origination | None, after: Origination) -> Plan:
+async def _put(
+    command: ChangeCommand,
+    voice: VoiceService,
+    target: Located,
+    current: Origination | None,
+    after: Origination,
+) -> Plan:
     """The one PutVoiceConnectorOrigination that makes the connector's origination `after`."""
     call = ApiCall(
         operation="PutVoiceConnectorOrigination", region=target.region, params=put_request(target.id, after)
     )
-    return _plan(command, target, call, current, after)
+    return await _plan(command, voice, target, call, current, after)
 
 
 async def plan_set(command: OriginationSet, voice: VoiceService, located: list[Located]) -> Plan:
     target = located[0]
     current = await voice.get_origination(target.region, target.id)
-    return _put(command, target, current, Origination(routes=command.routes, disabled=command.disabled))
+    return await _put(
+        command, voice, target, current, Origination(routes=command.routes, disabled=command.disabled)
+    )
 
 
 async def plan_toggle(command: OriginationToggle, voice: VoiceService, located: list[Located]) -> Plan:
@@ -98,7 +107,9 @@ async def plan_toggle(command: OriginationToggle, voice: VoiceService, located: 
         raise NothingToDo(
             f"{describe(target)} has no origination routes: use `/voice origination set` first."
         )
-    return _put(command, target, current, Origination(routes=current.routes, disabled=command.disable))
+    return await _put(
+        command, voice, target, current, Origination(routes=current.routes, disabled=command.disable)
+    )
 
 
 async def plan_clear(command: OriginationClear, voice: VoiceService, located: list[Located]) -> Plan:
@@ -111,11 +122,12 @@ async def plan_clear(command: OriginationClear, voice: VoiceService, located: li
         region=target.region,
         params={"VoiceConnectorId": target.id},
     )
-    return _plan(command, target, call, current, None)
+    return await _plan(command, voice, target, call, current, None)
 
 
-def _plan(
+async def _plan(
     command: ChangeCommand,
+    voice: VoiceService,
     target: Located,
     call: ApiCall,
     current: Origination | None,
@@ -126,7 +138,24 @@ def _plan(
         FieldChange(field="origination", before=_enabled(current), after=_enabled(after)),
     ]
     before = current.to_api() if current else None
-    return settings_plan(command, target, call, changes, before, "origination settings")
+    plan = settings_plan(command, target, call, changes, before, "origination settings")
+    change = _calls_lost(current, after, changes)
+    if change is None:
+        return plan
+    return plan.model_copy(update={"impact": await impact.of_connector(voice, target, change)})
+
+
+def _calls_lost(
+    current: Origination | None, after: Origination | None, changes: list[FieldChange]
+) -> impact.ConnectorChange | None:
+    """What the change takes from calls now arriving: all of them (disabled, cleared), or the
+    routes it removes. None when origination takes no calls now, or keeps every route."""
+    if current is None or current.disabled or not current.routes:
+        return None
+    if after is None or after.disabled or not after.routes:
+        return impact.ConnectorChange("stops", routes=len(current.routes))
+    removed = sum(1 for change in changes if change.field == "route removed")
+    return impact.ConnectorChange("fewer routes", routes=removed, left=len(after.routes)) if removed else None
 
 
 def _routes(origination: Origination | None) -> list[Route]:
@@ -163,7 +192,7 @@ async def plan_route_add(command: OriginationRouteAdd, voice: VoiceService, loca
         )
     if len(routes) >= MAX_ROUTES:
         raise Unplannable(f"{describe(target)} already has {len(routes)} routes, the most AWS allows.")
-    return _edit(command, target, current, [*routes, command.route])
+    return await _edit(command, voice, target, current, [*routes, command.route])
 
 
 async def plan_route_remove(
@@ -172,7 +201,9 @@ async def plan_route_remove(
     target = located[0]
     current = await voice.get_origination(target.region, target.id)
     index = _the_route(target, current, command.address)
-    return _edit(command, target, current, _routes(current)[:index] + _routes(current)[index + 1 :])
+    return await _edit(
+        command, voice, target, current, _routes(current)[:index] + _routes(current)[index + 1 :]
+    )
 
 
 async def plan_route_change(
@@ -187,7 +218,7 @@ async def plan_route_change(
     if any(address.matches(route) for place, route in enumerate(routes) if place != index):
         raise Unplannable(f"{describe(target)} already has another route to {address}.")
     routes[index] = changed
-    return _edit(command, target, current, routes)
+    return await _edit(command, voice, target, current, routes)
 
 
 async def plan_drain(command: OriginationDrain, voice: VoiceService, located: list[Located]) -> Plan:
@@ -200,7 +231,7 @@ async def plan_drain(command: OriginationDrain, voice: VoiceService, located: li
         raise NothingToDo(
             f"{describe(target)} has no route to {command.host}; its hosts: {_hosts(routes) or 'none'}."
         )
-    return _edit(command, target, current, kept)
+    return await _edit(command, voice, target, current, kept)
 
 
 def _the_route(target: Located, current: Origination | None, address: RouteAddress) -> int:
@@ -218,7 +249,13 @@ def _the_route(target: Located, current: Origination | None, address: RouteAddre
     return found[0]
 
 
-def _edit(command: ChangeCommand, target: Located, current: Origination | None, routes: list[Route]) -> Plan:
+async def _edit(
+    command: ChangeCommand,
+    voice: VoiceService,
+    target: Located,
+    current: Origination | None,
+    routes: list[Route],
+) -> Plan:
     """The PUT of `routes` with origination left enabled or disabled as it is, warning when the
     routes tried first are gone."""
     if not routes:
@@ -227,7 +264,7 @@ def _edit(command: ChangeCommand, target: Located, current: Origination | None, 
             f"sending it calls, use `/voice origination disable {target.id}` (its routes are kept)."
         )
     after = Origination(routes=routes, disabled=bool(current and current.disabled))
-    plan = _put(command, target, current, after)
+    plan = await _put(command, voice, target, current, after)
     return plan.model_copy(
         update={"warnings": [*plan.warnings, *_first_tried_warnings(_routes(current), routes)]}
     )

@@ -8,6 +8,7 @@ reads back and undoes is user names only.
 import shlex
 from typing import Any
 
+from bot.ops import impact
 from bot.ops.common import NothingToDo, Unplannable, describe, new_plan, settings_plan
 from bot.ops.emergency import warn_of_emergency_calling
 from bot.ops.registry import (
@@ -186,9 +187,10 @@ async def plan_set(command: TerminationSet, voice: VoiceService, located: list[L
         )
     params = {"VoiceConnectorId": target.id, "Termination": after.to_api()}
     call = ApiCall(operation="PutVoiceConnectorTermination", region=target.region, params=params)
-    return settings_plan(
+    plan = settings_plan(
         command, target, call, _changes(current, after), _before(current), "termination settings"
     )
+    return await _with_impact(plan, voice, target, current, after)
 
 
 async def plan_clear(command: TerminationClear, voice: VoiceService, located: list[Located]) -> Plan:
@@ -198,9 +200,21 @@ async def plan_clear(command: TerminationClear, voice: VoiceService, located: li
         raise NothingToDo(f"{describe(target)} has no termination settings to clear.")
     params = {"VoiceConnectorId": target.id}
     call = ApiCall(operation="DeleteVoiceConnectorTermination", region=target.region, params=params)
-    return settings_plan(
+    plan = settings_plan(
         command, target, call, _changes(current, None), _before(current), "termination settings"
     )
+    return await _with_impact(plan, voice, target, current, None)
+
+
+async def _with_impact(
+    plan: Plan, voice: VoiceService, target: Located, current: Termination | None, after: Termination | None
+) -> Plan:
+    """A change that stops outbound calls now flowing (disabled or cleared) says who it reaches."""
+    stops = current is not None and not current.disabled and (after is None or bool(after.disabled))
+    if not stops:
+        return plan
+    reach = await impact.of_connector(voice, target, impact.ConnectorChange("outbound"))
+    return plan.model_copy(update={"impact": reach})
 
 
 def _before(current: Termination | None) -> dict[str, object] | None:

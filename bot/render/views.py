@@ -136,9 +136,13 @@ def _error_fields(error: ErrorInfo) -> tuple[tuple[str, str], ...]:
 
 
 def plan_view(plan: Plan, *, dry_run: bool = False) -> Doc:
-    parts: list[Part] = [Heading(f"Preview: {plan.summary}")]
+    """What will happen in one line, then the diff and its reach, then the fine print: read at a
+    glance mid-incident. The line is a section, not a header, which Slack cuts at 150 characters."""
+    title = f"Preview: {plan.summary}"
+    parts: list[Part] = [Paragraph((Bold(title),))]
     if plan.changes:
         parts.append(Changes(tuple(Change(c.field, c.before, c.after) for c in plan.changes)))
+    parts.extend(_impact(plan))
     if plan.moves:
         rows = tuple((move.number, move.current or "-", move.note or "") for move in plan.moves)
         parts.append(Table("Numbers", ("Number", "Now associated with", "Note"), rows, "numbers.csv"))
@@ -146,7 +150,20 @@ def plan_view(plan: Plan, *, dry_run: bool = False) -> Doc:
     parts.extend(_request_steps(plan.calls))
     if dry_run:
         parts.append(Notice("info", "Dry run: nothing was changed."))
-    return Doc(f"Preview: {plan.summary}", tuple(parts))
+    return Doc(title, tuple(parts))
+
+
+def _impact(plan: Plan) -> list[Part]:
+    """Who else the change reaches (bot/ops/impact.py), and where the counts may be short."""
+    if plan.impact is None:
+        return []
+    impact = plan.impact
+    lines = [impact.summary, *impact.first_in_group]
+    notes = [f"{silent} (groups there are not counted)" for silent in impact.unknown]
+    return [
+        *(Notice("warning", line) for line in lines),
+        *(Notice("info", note) for note in notes),
+    ]
 
 
 def _request_steps(calls: list[ApiCall]) -> list[Part]:
@@ -181,9 +198,10 @@ def outcome_view(outcome: Outcome) -> Doc:
     plan = outcome.plan
     level = _STATUS_LEVELS[outcome.status]
     title = f"{_STATUS_TITLES[outcome.status]}: {plan.summary}"
-    parts: list[Part] = [Heading(title)]
+    parts: list[Part] = [Paragraph((Bold(title),))]
     if plan.changes and outcome.status != "failed":
         parts.append(Changes(tuple(Change(c.field, c.before, c.after) for c in plan.changes)))
+        parts.extend(_impact(plan))
     if outcome.created is not None:
         parts.append(Fields(_created_fields(outcome.created)))
     parts.extend(_order_fields(outcome))
