@@ -16,7 +16,7 @@ from datetime import timedelta
 from bot import claims, metrics, reconciliation
 from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
-from bot.engine import Engine, parse_text
+from bot.engine import Engine
 from bot.numbers_file import numbers_from_file
 from bot.ops.registry import STORE_COMMANDS, Answered, CannotUndo, Exports, StoreContext
 from bot.outcomes import (
@@ -111,7 +111,7 @@ class Workflow:
         return await _guarded(self._handle(request))
 
     async def _handle(self, request: Request, *, undo_of: str | None = None) -> Answer:
-        parsed = parse_text(request.text)
+        parsed = self.engine.parse(request.text)
         if parsed.command is None:
             assert parsed.problem is not None
             await self.record_invalid(request, parsed.problem)
@@ -177,7 +177,9 @@ class Workflow:
         if refused is not None:
             return refused
         if isinstance(command, NumbersChange) and command.file is not None:
-            loaded = await numbers_from_file(self.surfaces.files, command.file, request.channel_id)
+            loaded = await numbers_from_file(
+                self.surfaces.files, command.file, request.channel_id, self.engine.default_country
+            )
             if isinstance(loaded, Doc):
                 await self._record(request, Status.INVALID, command=command, error=loaded.title)
                 return NotRun(loaded)

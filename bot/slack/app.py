@@ -17,7 +17,6 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.engine import parse_text
 from bot.outcomes import Answer, Applied, Exported, Reconciled, is_public
 from bot.policy import Policy
 from bot.render.blockkit import to_messages
@@ -135,7 +134,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
             await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
             return
         text = str(body.get("text") or "")
-        parsed = parse_text(text)
+        parsed = workflow.engine.parse(text)
         if parsed.problem is not None:
             message = to_messages(parsed.problem, files_allowed=False)[0]
             await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
