@@ -28,6 +28,9 @@ class AwsSettings(BaseSettings):
         default=DEFAULT_COUNTRY,
         validation_alias="VOICE_DEFAULT_COUNTRY",
         description="where phone numbers typed without +COUNTRYCODE are read as being (ISO code)",
+        # Checking a country loads phone number metadata: the default needs no check, and a
+        # one-shot console that types no number loads none.
+        validate_default=False,
     )
     endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_CHIME_SDK_VOICE")
     connect_timeout: float = Field(default=5.0, gt=0, validation_alias="VOICE_CONNECT_TIMEOUT")
@@ -56,7 +59,6 @@ class AwsSettings(BaseSettings):
     @field_validator("default_country")
     @classmethod
     def _known_country(cls, code: str) -> str:
-        # Not run for the default, so start-up loads no phone number metadata unless it is set.
         return check_country(code)
 
     @field_validator("voice_default_region")

@@ -13,6 +13,7 @@ from bot.voice import VoiceService
 from commands.numbers import NumbersOrder, NumbersOrderShow, NumbersSearch
 from voice_domain.located import Located
 from voice_domain.numbers import PhoneNumberOrder
+from voice_domain.values import display_number
 
 ORDER = "CreatePhoneNumberOrder"
 _SEARCH_MEMBERS = {
@@ -58,7 +59,7 @@ def view_search(result: AvailableNumbers) -> Doc:
         Table(
             "Phone numbers available to order",
             ("Number",),
-            tuple((number,) for number in result.numbers),
+            tuple((display_number(number),) for number in result.numbers),
             "available-numbers.csv",
         )
     ]
@@ -87,7 +88,8 @@ async def read_order(command: NumbersOrderShow, voice: VoiceService) -> OrderAns
 def view_order(result: OrderAnswer) -> Doc:
     order = result.order
     numbers = tuple(
-        (ordered.e164_phone_number or "?", ordered.status or "?") for ordered in order.ordered_phone_numbers
+        (display_number(ordered.e164_phone_number or "?"), ordered.status or "?")
+        for ordered in order.ordered_phone_numbers
     )
     parts: list[Part] = [
         Heading(f"Phone number order {order.phone_number_order_id}"),
