@@ -17,6 +17,7 @@ from bot import claims, metrics, reconciliation
 from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
 from bot.engine import Engine
+from bot.follow_ups import follow_ups
 from bot.numbers_file import numbers_from_file
 from bot.ops.registry import STORE_COMMANDS, Answered, CannotUndo, Exports, StoreContext
 from bot.outcomes import (
@@ -223,6 +224,23 @@ class Workflow:
             )
             return NeedsOptions(error)
         return None
+
+    async def follow_up(self, change_id: str, kind: str, actor: Request) -> Answer:
+        """Propose a follow-up a bulk result offered (`bot.follow_ups`) as if `actor` typed it, in
+        the channel the result was shown in: through the policy to a normal preview."""
+        return await _guarded(self._follow_up(change_id, kind, actor))
+
+    async def _follow_up(self, change_id: str, kind: str, actor: Request) -> Answer:
+        record = await self.store.get(change_id)
+        if record is None or record.result is None:
+            return NotFound(change_id, applied=True)
+        elsewhere = _elsewhere(record, actor)
+        if elsewhere is not None:
+            return elsewhere
+        offered = [f.command for f in follow_ups(record.result, record) if f.kind == kind]
+        if not offered:
+            return NotFound(change_id, applied=True)
+        return await self._handle(replace(actor, text=offered[0]))
 
     # Confirmation --------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ Region = Literal[
 REGIONS: tuple[str, ...] = get_args(Region)
 
 _NAME = re.compile(r"[a-zA-Z0-9 _.-]{1,256}")
+_TYPED_NUMBER = re.compile(r"\+?[\d\s().\-/]+")
 _HOSTNAME_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
 
 
@@ -72,12 +73,13 @@ def parse_number(value: object, default_country: str = DEFAULT_COUNTRY) -> str:
     if not isinstance(value, str):
         raise ValueError("a phone number is text such as +12065550100")
     text = value.strip().removeprefix("tel:")
+    if not _TYPED_NUMBER.fullmatch(text):
+        # libphonenumber would read past letters (`x5` as an extension, `FLOWERS` as digits).
+        raise ValueError("malformed: a phone number is digits, with an optional + and ( ) - . / or spaces")
     try:
         parsed = phonenumbers.parse(text, default_country)
     except phonenumbers.NumberParseException as error:
         raise ValueError(_PARSE_PROBLEMS.get(error.error_type, str(error))) from None
-    if parsed.extension:
-        raise ValueError(f"a number with an extension cannot be routed: drop `{parsed.extension}`")
     possible = phonenumbers.is_possible_number_with_reason(parsed)
     if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
         reason = phonenumbers.ValidationResult.to_string(possible)
@@ -104,18 +106,24 @@ def check_country(code: str) -> str:
     return code.upper()
 
 
-def display_number(e164: str) -> str:
-    """`+12065550100` → `+1 206-555-0100 (+12065550100)`: readable, and the form AWS and commands take.
-
-    What is not a number (an ID, `?`) is shown as it is.
-    """
+def readable_number(e164: str) -> str:
+    """`+12065550100` → `+1 206-555-0100`, grouped as the number's country writes it; what is not a
+    number (an ID, `?`) is returned as it is."""
     import phonenumbers
 
     try:
         parsed = phonenumbers.parse(e164, None)
     except phonenumbers.NumberParseException:
         return e164
-    readable = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def display_number(e164: str) -> str:
+    """`+12065550100` → `+1 206-555-0100 (+12065550100)`: readable, and the form AWS and commands take.
+
+    Tables put the two in columns of their own instead, so their CSV files work as `--file` input.
+    """
+    readable = readable_number(e164)
     return e164 if readable == e164 else f"{readable} ({e164})"
 
 

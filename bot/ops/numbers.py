@@ -26,7 +26,7 @@ from commands.numbers import (
 from voice_domain.located import Located, Reference, ResourceKind
 from voice_domain.numbers import PhoneNumberDetail
 from voice_domain.shapes import Association, PhoneNumber, VoiceConnector, VoiceConnectorGroup
-from voice_domain.values import display_number
+from voice_domain.values import display_number, readable_number
 
 ASSOCIATE = "AssociatePhoneNumbersWithVoiceConnectorGroup"
 DISASSOCIATE = "DisassociatePhoneNumbersFromVoiceConnectorGroup"
@@ -163,7 +163,7 @@ def route_of(number: PhoneNumber, routes: dict[str, str]) -> str:
 
 def view_list(result: NumberList) -> Doc:
     rows = tuple(
-        (display_number(number.number), number.status or "?", route_of(number, result.routes))
+        (number.number, readable_number(number.number), number.status or "?", route_of(number, result.routes))
         for number in result.numbers
     )
     return Doc(
@@ -171,7 +171,7 @@ def view_list(result: NumberList) -> Doc:
         (
             Table(
                 f"Phone numbers {result.scope}",
-                ("Number", "Status", "Routes to"),
+                ("Number", "Readable", "Status", "Routes to"),
                 rows,
                 "numbers.csv",
             ),

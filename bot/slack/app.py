@@ -22,6 +22,7 @@ from bot.policy import Policy
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Fields, Notice
 from bot.render.outcome_views import answer_view, secrets_text
+from bot.slack import follow_ups
 from bot.slack.actions import APPLY_ACTION, CANCEL_ACTION, PREVIEW_ACTIONS
 from bot.slack.delivery import Conversation, Delivery
 from bot.slack.drift import BUTTON_COMMANDS, upload
@@ -220,6 +221,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
 
     for action_id in BUTTON_COMMANDS:
         app.action(action_id)(on_drift_button)
+    follow_ups.register(app, workflow, clicked, deliver)
 
     return app
 
