@@ -34,7 +34,7 @@ class Console:
 
     def show(self, answer: Answer) -> Doc:
         """Print an answer (a preview without buttons: the prompt confirms); returns what was shown."""
-        doc = answer_view(answer)
+        doc = answer_view(answer, print_follow_ups=True)
         if isinstance(answer, Exported):  # the file alone on stdout, so it can be redirected
             print(to_text(doc), file=sys.stderr)
             self.write(answer.content.rstrip("\n"))

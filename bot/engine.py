@@ -27,13 +27,6 @@ class Parsed:
     problem: Doc | None
 
 
-def parse_text(text: str) -> Parsed:
-    try:
-        return Parsed(parse(text), None)
-    except UsageError as error:
-        return Parsed(None, views.usage_error_view(error))
-
-
 @dataclass(frozen=True)
 class Planned:
     """A plan to confirm, or the Doc explaining why there is nothing to confirm."""
@@ -45,6 +38,14 @@ class Planned:
 class Engine:
     def __init__(self, voice: VoiceService) -> None:
         self.voice = voice
+        self.default_country = voice.settings.default_country
+
+    def parse(self, text: str) -> Parsed:
+        """The command in `text`, numbers without `+` read as VOICE_DEFAULT_COUNTRY would dial them."""
+        try:
+            return Parsed(parse(text, self.default_country), None)
+        except UsageError as error:
+            return Parsed(None, views.usage_error_view(error))
 
     async def read(self, command: Command) -> Doc:
         try:

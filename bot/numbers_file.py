@@ -6,7 +6,7 @@ from commands.numbers import numbers_in_file
 
 
 async def numbers_from_file(
-    files: FileSource | None, reference: str, channel_id: str | None
+    files: FileSource | None, reference: str, channel_id: str | None, default_country: str
 ) -> list[str] | Doc:
     """The numbers in a shared file, or a Doc saying why they cannot be used (nothing is planned)."""
     if files is None:
@@ -15,7 +15,7 @@ async def numbers_from_file(
         name, content = await files.read(reference, channel_id)
     except FileUnavailable as error:
         return _error(f"Cannot read the file: {error}")
-    numbers, problems = numbers_in_file(content.decode("utf-8-sig", errors="replace"))
+    numbers, problems = numbers_in_file(content.decode("utf-8-sig", errors="replace"), default_country)
     if problems:
         shown = "; ".join(problems[:20]) + (f"; and {len(problems) - 20} more" if len(problems) > 20 else "")
         return _error(f"{name} has {len(problems)} problem(s), so nothing was planned: {shown}.")

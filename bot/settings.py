@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from voice_domain.values import REGIONS
+from voice_domain.values import DEFAULT_COUNTRY, REGIONS, check_country
 
 
 class AwsSettings(BaseSettings):
@@ -24,6 +24,14 @@ class AwsSettings(BaseSettings):
         description="regions searched for connectors and groups (comma-separated)",
     )
     voice_default_region: str = Field(default="us-east-1", validation_alias="VOICE_DEFAULT_REGION")
+    default_country: str = Field(
+        default=DEFAULT_COUNTRY,
+        validation_alias="VOICE_DEFAULT_COUNTRY",
+        description="where phone numbers typed without +COUNTRYCODE are read as being (ISO code)",
+        # Checking a country loads phone number metadata: the default needs no check, and a
+        # one-shot console that types no number loads none.
+        validate_default=False,
+    )
     endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_CHIME_SDK_VOICE")
     connect_timeout: float = Field(default=5.0, gt=0, validation_alias="VOICE_CONNECT_TIMEOUT")
     read_timeout: float = Field(default=20.0, gt=0, validation_alias="VOICE_READ_TIMEOUT")
@@ -47,6 +55,11 @@ class AwsSettings(BaseSettings):
         if unknown or not regions:
             raise ValueError(f"unknown Chime SDK Voice region(s) {unknown}; choose from {', '.join(REGIONS)}")
         return regions
+
+    @field_validator("default_country")
+    @classmethod
+    def _known_country(cls, code: str) -> str:
+        return check_country(code)
 
     @field_validator("voice_default_region")
     @classmethod

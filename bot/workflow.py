@@ -16,7 +16,8 @@ from datetime import timedelta
 from bot import claims, history, metrics, reconciliation
 from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
-from bot.engine import Engine, parse_text
+from bot.engine import Engine
+from bot.follow_ups import follow_ups
 from bot.numbers_file import numbers_from_file
 from bot.ops.registry import STORE_COMMANDS, Answered, CannotUndo, Exports, StoreContext
 from bot.outcomes import (
@@ -110,7 +111,7 @@ class Workflow:
         return await _guarded(self._handle(request))
 
     async def _handle(self, request: Request, *, undo_of: str | None = None) -> Answer:
-        parsed = parse_text(request.text)
+        parsed = self.engine.parse(request.text)
         if parsed.command is None:
             assert parsed.problem is not None
             await self.record_invalid(request, parsed.problem)
@@ -180,7 +181,9 @@ class Workflow:
         if refused is not None:
             return refused
         if isinstance(command, NumbersChange) and command.file is not None:
-            loaded = await numbers_from_file(self.surfaces.files, command.file, request.channel_id)
+            loaded = await numbers_from_file(
+                self.surfaces.files, command.file, request.channel_id, self.engine.default_country
+            )
             if isinstance(loaded, Doc):
                 await self._record(request, Status.INVALID, command=command, error=loaded.title)
                 return NotRun(loaded)
@@ -224,6 +227,23 @@ class Workflow:
             )
             return NeedsOptions(error)
         return None
+
+    async def follow_up(self, change_id: str, kind: str, actor: Request) -> Answer:
+        """Propose a follow-up a bulk result offered (`bot.follow_ups`) as if `actor` typed it, in
+        the channel the result was shown in: through the policy to a normal preview."""
+        return await _guarded(self._follow_up(change_id, kind, actor))
+
+    async def _follow_up(self, change_id: str, kind: str, actor: Request) -> Answer:
+        record = await self.store.get(change_id)
+        if record is None or record.result is None:
+            return NotFound(change_id, applied=True)
+        elsewhere = _elsewhere(record, actor)
+        if elsewhere is not None:
+            return elsewhere
+        offered = [f.command for f in follow_ups(record.result, record) if f.kind == kind]
+        if not offered:
+            return NotFound(change_id, applied=True)
+        return await self._handle(replace(actor, text=offered[0]))
 
     # Confirmation --------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ class Param:
 
     `convert` turns the token into what the model validates (a route spec into a dict, say) and
     raises ValueError with a readable reason; `group` re-joins a repeated positional's tokens
-    (phone numbers typed with spaces) before conversion.
+    (phone numbers typed with spaces, given the default country) before conversion.
     """
 
     field: str
@@ -31,7 +31,7 @@ class Param:
     required: bool = True
     split_commas: bool = False
     convert: Callable[[str], object] | None = None
-    group: Callable[[list[str]], list[str]] | None = None
+    group: Callable[[list[str], str], list[str]] | None = None
 
     def form(self) -> str:
         """How the parameter appears in a usage line."""

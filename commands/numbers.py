@@ -12,7 +12,7 @@ from commands.base import ChangeCommand, Param, ReadCommand
 from commands.types import CountryCode, UniqueNumbers, unique
 from voice_domain.located import Reference, ResourceKind
 from voice_domain.numbers import CallingName, OrderId, ProductType
-from voice_domain.values import E164Number, Name, check_name, normalise_e164, upper
+from voice_domain.values import E164Number, Name, check_name, parse_number, upper
 
 _SEPARATORS = re.compile(r"[,;\s]+")
 _NANP_DIGITS = 10
@@ -22,13 +22,26 @@ def _digits(chunk: str) -> int:
     return sum(char.isdigit() for char in chunk)
 
 
-def group_number_tokens(tokens: list[str]) -> list[str]:
+def _complete(chunks: list[str], default_country: str) -> bool:
+    """A number typed without `+` is whole once it reads as a number of the default country, or
+    once it has as many digits as a North American one (so a typo does not swallow the next)."""
+    text = " ".join(chunks)
+    if _digits(text) >= _NANP_DIGITS:
+        return True
+    try:
+        parse_number(text, default_country)
+    except ValueError:
+        return False
+    return True
+
+
+def group_number_tokens(tokens: list[str], default_country: str) -> list[str]:
     """Re-join phone numbers that were typed with spaces.
 
     `+1 (206) 555-0100, 206 555 0101` arrives as six tokens. Commas and semicolons always
     separate numbers; within a run, a chunk starting with `+` begins a new number, and a number
-    without `+` is complete at ten digits (North American form). Chunks that never complete a
-    number are kept as typed, so the validator names them.
+    without `+` ends once it is whole (`_complete`). Chunks that never make a number are kept as
+    typed, so the validator names them.
     """
     numbers: list[str] = []
     for segment in re.split(r"[,;]+", " ".join(tokens)):
@@ -38,7 +51,7 @@ def group_number_tokens(tokens: list[str]) -> list[str]:
             complete = (
                 bool(current)
                 and not current[0].startswith(("+", "tel:"))
-                and (_digits("".join(current)) >= _NANP_DIGITS)
+                and _complete(current, default_country)
             )
             if current and (starts_new or complete):
                 numbers.append(" ".join(current))
@@ -62,7 +75,7 @@ def slack_file_id(reference: str) -> str | None:
     return match.group(0) if match else None
 
 
-def numbers_in_file(text: str) -> tuple[list[str], list[str]]:
+def numbers_in_file(text: str, default_country: str) -> tuple[list[str], list[str]]:
     """Phone numbers from an uploaded text or CSV file: (numbers in E.164, problems by line).
 
     Each row's first cell with seven or more digits is its number, so CSV exports with other
@@ -81,7 +94,7 @@ def numbers_in_file(text: str) -> tuple[list[str], list[str]]:
                 problems.append(f"line {line}: no phone number in {', '.join(cells)[:60]!r}")
             continue
         try:
-            numbers.append(normalise_e164(number))
+            numbers.append(parse_number(number, default_country))
         except ValueError as error:
             problems.append(f"line {line}: {number!r}: {error}")
     return unique(numbers), problems

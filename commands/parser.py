@@ -13,12 +13,17 @@ from commands.base import Command, Param
 from commands.errors import UsageError
 from commands.lexer import tokenize
 from commands.registry import COMMANDS, find_prefix
+from voice_domain.values import DEFAULT_COUNTRY
 
 _SLASH_COMMAND = "/voice"
 
 
-def parse(text: str) -> Command:
-    """Parse the text of a `/voice` command (with or without the `/voice` prefix)."""
+def parse(text: str, default_country: str = DEFAULT_COUNTRY) -> Command:
+    """Parse the text of a `/voice` command (with or without the `/voice` prefix).
+
+    `default_country` is where a phone number typed without `+` is read as being: the setting is
+    read in `bot/` and handed in here, so the language stays free of I/O.
+    """
     tokens = tokenize(text)
     if tokens and tokens[0] == _SLASH_COMMAND:
         tokens = tokens[1:]
@@ -27,8 +32,8 @@ def parse(text: str) -> Command:
     command_class, rest = _match(tokens)
     example = command_class.examples[0] if command_class.examples else None
     try:
-        values, raw = _bind(command_class, rest)
-        return command_class.model_validate(values)
+        values, raw = _bind(command_class, rest, default_country)
+        return command_class.model_validate(values, context={"default_country": default_country})
     except UsageError as error:
         raise error.with_context(command_class.usage(), example) from None
     except ValidationError as error:
@@ -53,7 +58,9 @@ def _match(tokens: list[str]) -> tuple[type[Command], list[str]]:
     )
 
 
-def _bind(command_class: type[Command], tokens: Sequence[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _bind(
+    command_class: type[Command], tokens: Sequence[str], default_country: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Assign tokens to the command's parameters; returns (values to validate, tokens as typed)."""
     params = command_class.all_params()
     options = {param.flag: param for param in params if param.flag is not None}
@@ -85,7 +92,7 @@ def _bind(command_class: type[Command], tokens: Sequence[str]) -> tuple[dict[str
         else:
             raise UsageError(f"`{flag}` needs a value: {param.form()}.", token=flag)
         _assign(param, value, values, raw)
-    _bind_positionals(positionals, loose, values, raw)
+    _bind_positionals(positionals, loose, values, raw, default_country)
     return values, raw
 
 
@@ -111,12 +118,16 @@ def _convert(param: Param, token: str) -> object:
 
 
 def _bind_positionals(
-    positionals: list[Param], loose: list[str], values: dict[str, Any], raw: dict[str, Any]
+    positionals: list[Param],
+    loose: list[str],
+    values: dict[str, Any],
+    raw: dict[str, Any],
+    default_country: str,
 ) -> None:
     remaining = list(loose)
     for param in positionals:
         if param.repeat:
-            taken = param.group(remaining) if param.group else remaining
+            taken = param.group(remaining, default_country) if param.group else remaining
             values[param.field] = [_convert(param, token) for token in taken]
             raw[param.field] = taken
             remaining = []

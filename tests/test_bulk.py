@@ -40,7 +40,7 @@ async def test_bulk_association_under_throttling_accounts_for_every_number_once(
     bot = await bot_factory(aws=aws)
     throttled_before = await aws_errors(bot, "ThrottledClientException")
     good = list(inventory_numbers(1500)[:1200])
-    unknown = [f"+1999555{index:04d}" for index in range(40)]
+    unknown = [f"+1206556{index:04d}" for index in range(40)]
     numbers = good + unknown
     pasted = "\n".join(", ".join(numbers[i : i + 10]) for i in range(0, len(numbers), 10))
 

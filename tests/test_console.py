@@ -122,12 +122,12 @@ async def test_a_mixed_association_shows_every_success_and_every_failure(
             VoiceConnectorId="abcdef1ghij2klmno3pqr4", E164PhoneNumbers=["+12065550102"]
         )
     code, output = await run_console(
-        "/voice numbers associate pstn-failover +12065550100 +12065550101 +19995550123 +12065550102",
+        "/voice numbers associate pstn-failover +12065550100 +12065550101 +17735550123 +12065550102",
         cwd=tmp_path,
     )
     assert code == 1  # partly applied
     assert "2 of 4 number(s) succeeded; 2 failed" in output
-    assert "NotFound (1)" in output and "+19995550123" in output
+    assert "NotFound (1)" in output and "+17735550123" in output
     assert "PhoneNumberAssociationsExist (1)" in output and "abcdef1ghij2klmno3pqr4" in output
     succeeded = output[output.index("Succeeded (2)") :]
     assert "+12065550100" in succeeded and "+12065550101" in succeeded

@@ -717,6 +717,7 @@ K8S_PLACEMENT: dict[str, str] = {
     "NOTIFY_CHANNEL": "config",
     "VOICE_REGIONS": "config",
     "VOICE_DEFAULT_REGION": "config",
+    "VOICE_DEFAULT_COUNTRY": "config",
     "SLACK_APP_TOKEN": "left out: Socket Mode only, in k8s/socket-mode/ (checked in section 8)",
     "SLACK_API_URL": "left out: only for testing against a Slack stand-in",
     "AWS_ENDPOINT_URL_CHIME_SDK_VOICE": "left out: only for the emulator or a test endpoint",

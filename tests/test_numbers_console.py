@@ -32,7 +32,7 @@ async def test_number_show_names_the_group_or_connector_a_number_routes_to(
     )
     assert code == 0, output
     flowing = " ".join(output.split())  # field values wrap within 80 columns
-    on_group, on_connector = flowing.split(f"Phone number {ON_CONNECTOR}")
+    on_group, on_connector = flowing.split(f"Phone number +1 206-555-0131 ({ON_CONNECTOR})")
     assert f"group pstn-failover ({FAILOVER_GROUP_ID}, us-east-1)" in on_group
     assert f"connector pstn-primary ({PRIMARY_CONNECTOR_ID}, us-east-1)" in on_connector
     for field in ("Product type", "VoiceConnector", "Status", "Assigned", "Order ID", "Created", "Updated"):

@@ -38,7 +38,7 @@ async def test_500_number_association_with_mixed_failures_is_reported_completely
     bot = await bot_factory(aws=aws)
     inventory = list(inventory_numbers(1000))
     elsewhere, good = inventory[:20], inventory[20:470]
-    unknown = [f"+1999555{index:04d}" for index in range(30)]
+    unknown = [f"+1206556{index:04d}" for index in range(30)]
     async with voice_client(aws) as voice:
         await voice.associate_phone_numbers_with_voice_connector(
             VoiceConnectorId="abcdef1ghij2klmno3pqr4", E164PhoneNumbers=elsewhere

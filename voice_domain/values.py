@@ -9,7 +9,7 @@ import ipaddress
 import re
 from typing import Annotated, Literal, get_args
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, ValidationInfo
 
 # VoiceConnectorAwsRegion in the model.
 Region = Literal[
@@ -27,9 +27,8 @@ Region = Literal[
 REGIONS: tuple[str, ...] = get_args(Region)
 
 _NAME = re.compile(r"[a-zA-Z0-9 _.-]{1,256}")
-_E164 = re.compile(r"\+[1-9]\d{1,14}")
+_TYPED_NUMBER = re.compile(r"\+?[\d\s().\-/]+")
 _HOSTNAME_LABEL = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)")
-_NUMBER_PUNCTUATION = re.compile(r"[\s().\-/]")
 
 
 def check_name(value: str) -> str:
@@ -42,25 +41,96 @@ def check_name(value: str) -> str:
     return value
 
 
-def normalise_e164(value: object) -> str:
-    """`+1 (206) 555-0100`, `206-555-0100`, `tel:+12065550100` → `+12065550100`.
+DEFAULT_COUNTRY = "US"
+"""Where a number typed without its country code is taken to be (VOICE_DEFAULT_COUNTRY)."""
 
-    Ten digits with no country code are taken as North American (+1), as a US on-call engineer
-    would type them; anything else must carry its country code.
+_PARSE_PROBLEMS = {
+    0: "its country code is not one that exists",
+    1: "it is not a phone number",
+    2: "it is too short after the international prefix",
+    3: "it is too short to be a phone number",
+    4: "it is too long to be a phone number",
+}
+_LENGTH_PROBLEMS = {
+    "INVALID_COUNTRY_CODE": "its country code is not one that exists",
+    "TOO_SHORT": "it has too few digits",
+    "TOO_LONG": "it has too many digits",
+    "INVALID_LENGTH": "it has the wrong number of digits",
+    "IS_POSSIBLE_LOCAL_ONLY": "it is a local number: give its area code",
+}
+
+
+def parse_number(value: object, default_country: str = DEFAULT_COUNTRY) -> str:
+    """`+1 (206) 555-0100`, `(206) 555-0100`, `tel:+12065550100` → `+12065550100`, by libphonenumber.
+
+    A number without `+` is read as `default_country` would dial it. A number that cannot exist
+    (wrong length, no such country code or area code) is refused here, so a typo is named as one
+    rather than sent to AWS and reported as a number the account does not hold.
     """
+    # Imported here: the console's one-shot start-up does not pay for it unless a number is typed.
+    import phonenumbers
+
     if not isinstance(value, str):
         raise ValueError("a phone number is text such as +12065550100")
-    text = _NUMBER_PUNCTUATION.sub("", value.strip().removeprefix("tel:"))
-    if not text.startswith("+"):
-        if len(text) == 10 and text.isdigit():
-            text = "+1" + text
-        elif len(text) == 11 and text.startswith("1") and text.isdigit():
-            text = "+" + text
-        else:
-            raise ValueError("a phone number needs its country code in E.164 form, such as +12065550100")
-    if not _E164.fullmatch(text):
-        raise ValueError("a phone number is + and 2–15 digits in E.164 form, such as +12065550100")
-    return text
+    text = value.strip().removeprefix("tel:")
+    if not _TYPED_NUMBER.fullmatch(text):
+        # libphonenumber would read past letters (`x5` as an extension, `FLOWERS` as digits).
+        raise ValueError("malformed: a phone number is digits, with an optional + and ( ) - . / or spaces")
+    try:
+        parsed = phonenumbers.parse(text, default_country)
+    except phonenumbers.NumberParseException as error:
+        raise ValueError(_PARSE_PROBLEMS.get(error.error_type, str(error))) from None
+    possible = phonenumbers.is_possible_number_with_reason(parsed)
+    if possible != phonenumbers.ValidationResult.IS_POSSIBLE:
+        reason = phonenumbers.ValidationResult.to_string(possible)
+        raise ValueError(_malformed(_LENGTH_PROBLEMS.get(reason, reason), default_country, text))
+    if not phonenumbers.is_valid_number(parsed):
+        problem = f"no such number can be assigned in country code +{parsed.country_code}"
+        raise ValueError(_malformed(problem, default_country, text))
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _malformed(problem: str, default_country: str, text: str) -> str:
+    """The problem, and how a number without `+` was read, since that is often the surprise."""
+    if text.startswith("+"):
+        return f"malformed: {problem}"
+    return f"malformed: {problem} (read as a {default_country} number; write +COUNTRYCODE for others)"
+
+
+def check_country(code: str) -> str:
+    """A country libphonenumber knows numbers of, as its two-letter ISO code (VOICE_DEFAULT_COUNTRY)."""
+    import phonenumbers
+
+    if code.upper() not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValueError(f"{code!r} is not a two-letter country code that has phone numbers (such as US, GB)")
+    return code.upper()
+
+
+def readable_number(e164: str) -> str:
+    """`+12065550100` → `+1 206-555-0100`, grouped as the number's country writes it; what is not a
+    number (an ID, `?`) is returned as it is."""
+    import phonenumbers
+
+    try:
+        parsed = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def display_number(e164: str) -> str:
+    """`+12065550100` → `+1 206-555-0100 (+12065550100)`: readable, and the form AWS and commands take.
+
+    Tables put the two in columns of their own instead, so their CSV files work as `--file` input.
+    """
+    readable = readable_number(e164)
+    return e164 if readable == e164 else f"{readable} ({e164})"
+
+
+def _number_in_context(value: object, info: ValidationInfo) -> str:
+    """A typed number, read with the default country the parser was given (US without one)."""
+    context = info.context if isinstance(info.context, dict) else {}
+    return parse_number(value, context.get("default_country", DEFAULT_COUNTRY))
 
 
 def check_host(value: str) -> str:
@@ -82,6 +152,6 @@ def upper(value: object) -> object:
 
 
 Name = Annotated[str, AfterValidator(check_name)]
-E164Number = Annotated[str, BeforeValidator(normalise_e164)]
+E164Number = Annotated[str, BeforeValidator(_number_in_context)]
 Host = Annotated[str, AfterValidator(check_host)]
 Protocol = Annotated[Literal["TCP", "UDP"], BeforeValidator(upper)]

@@ -13,6 +13,7 @@ from bot.voice import VoiceService
 from commands.numbers import NumbersOrder, NumbersOrderShow, NumbersSearch
 from voice_domain.located import Located
 from voice_domain.numbers import PhoneNumberOrder
+from voice_domain.values import readable_number
 
 ORDER = "CreatePhoneNumberOrder"
 _SEARCH_MEMBERS = {
@@ -57,8 +58,8 @@ def view_search(result: AvailableNumbers) -> Doc:
     parts: list[Part] = [
         Table(
             "Phone numbers available to order",
-            ("Number",),
-            tuple((number,) for number in result.numbers),
+            ("Number", "Readable"),
+            tuple((number, readable_number(number)) for number in result.numbers),
             "available-numbers.csv",
         )
     ]
@@ -87,7 +88,8 @@ async def read_order(command: NumbersOrderShow, voice: VoiceService) -> OrderAns
 def view_order(result: OrderAnswer) -> Doc:
     order = result.order
     numbers = tuple(
-        (ordered.e164_phone_number or "?", ordered.status or "?") for ordered in order.ordered_phone_numbers
+        (number := ordered.e164_phone_number or "?", readable_number(number), ordered.status or "?")
+        for ordered in order.ordered_phone_numbers
     )
     parts: list[Part] = [
         Heading(f"Phone number order {order.phone_number_order_id}"),
@@ -100,7 +102,7 @@ def view_order(result: OrderAnswer) -> Doc:
                 ("Updated", when(order.updated_timestamp)),
             )
         ),
-        Table("Ordered numbers", ("Number", "Status"), numbers, "ordered-numbers.csv"),
+        Table("Ordered numbers", ("Number", "Readable", "Status"), numbers, "ordered-numbers.csv"),
     ]
     return Doc(f"Order {order.phone_number_order_id}: {order.status or '?'}", tuple(parts))
 

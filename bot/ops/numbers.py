@@ -26,6 +26,7 @@ from commands.numbers import (
 from voice_domain.located import Located, Reference, ResourceKind
 from voice_domain.numbers import PhoneNumberDetail
 from voice_domain.shapes import Association, PhoneNumber, VoiceConnector, VoiceConnectorGroup
+from voice_domain.values import display_number, readable_number
 
 ASSOCIATE = "AssociatePhoneNumbersWithVoiceConnectorGroup"
 DISASSOCIATE = "DisassociatePhoneNumbersFromVoiceConnectorGroup"
@@ -162,14 +163,15 @@ def route_of(number: PhoneNumber, routes: dict[str, str]) -> str:
 
 def view_list(result: NumberList) -> Doc:
     rows = tuple(
-        (number.number, number.status or "?", route_of(number, result.routes)) for number in result.numbers
+        (number.number, readable_number(number.number), number.status or "?", route_of(number, result.routes))
+        for number in result.numbers
     )
     return Doc(
         f"{len(rows)} phone number(s) {result.scope}",
         (
             Table(
                 f"Phone numbers {result.scope}",
-                ("Number", "Status", "Routes to"),
+                ("Number", "Readable", "Status", "Routes to"),
                 rows,
                 "numbers.csv",
             ),
@@ -410,7 +412,7 @@ def view_show(result: NumberStory) -> Doc:
         routes = "nothing (unassigned)"
     since = association.associated_timestamp if association else None
     parts: list[Part] = [
-        Heading(f"Phone number {number.number}"),
+        Heading(f"Phone number {display_number(number.number)}"),
         Fields(
             (
                 ("Routes to", routes),

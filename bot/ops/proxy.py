@@ -10,6 +10,7 @@ from bot.voice import VoiceService
 from commands.proxy import END_OF_SUPPORT_DATE, ProxyClear, ProxySet, ProxyShow
 from voice_domain.located import Located, Reference
 from voice_domain.shapes import Proxy
+from voice_domain.values import display_number
 
 _FIELDS = ("session expiry", "countries", "fallback number", "proxy")
 
@@ -35,7 +36,7 @@ def view_show(result: ProxyView) -> Doc:
                     ("State", "disabled" if proxy.disabled else "enabled"),
                     ("Session expiry", f"{proxy.default_session_expiry_minutes} min"),
                     ("Countries", ", ".join(proxy.phone_number_countries) or "-"),
-                    ("Fallback number", proxy.fall_back_phone_number or "-"),
+                    ("Fallback number", display_number(proxy.fall_back_phone_number or "-")),
                 )
             )
         )
@@ -117,7 +118,7 @@ def _text(proxy: Proxy | None, field: str) -> str | None:
     value = {
         "session expiry": f"{proxy.default_session_expiry_minutes} min",
         "countries": ",".join(proxy.phone_number_countries),
-        "fallback number": proxy.fall_back_phone_number or "(none)",
+        "fallback number": display_number(proxy.fall_back_phone_number or "(none)"),
         "proxy": "disabled" if proxy.disabled else "enabled",
     }[field]
     return value

@@ -38,6 +38,7 @@ from commands.termination import (
 from voice_domain.located import Located, Reference
 from voice_domain.termination import Termination, new_password
 from voice_domain.termination import TerminationHealth as Health
+from voice_domain.values import display_number
 
 _UNSET = "(none)"
 _FIELDS = ("calls per second", "calling regions", "allowed networks", "default number", "termination")
@@ -236,7 +237,7 @@ def _text(termination: Termination | None, field: str) -> str | None:
         "calls per second": str(settled.cps_limit),
         "calling regions": ",".join(settled.calling_regions or []),
         "allowed networks": ", ".join(settled.cidr_allowed_list or []) or _UNSET,
-        "default number": settled.default_phone_number or _UNSET,
+        "default number": display_number(settled.default_phone_number or _UNSET),
         "termination": "disabled" if settled.disabled else "enabled",
     }[field]
 

@@ -1,10 +1,13 @@
 """Workflow answers → Docs: what each ending of a request or a click says, on every surface.
 
 A preview gets Apply/Cancel buttons only where the surface has them: it passes its action IDs.
+A bulk result's follow-ups (`bot.follow_ups`) are buttons where the surface has them, printed
+commands where it asks for them (the console), and left out otherwise (announcements).
 """
 
 from dataclasses import dataclass
 
+from bot.follow_ups import follow_ups
 from bot.outcomes import (
     AlreadySettled,
     Answer,
@@ -35,7 +38,7 @@ from bot.outcomes import (
     WrongPlace,
 )
 from bot.render import history_views, views
-from bot.render.doc import Button, Buttons, Doc, Fields, Level, Notice
+from bot.render.doc import Bold, Button, Buttons, Code, Doc, Fields, Level, Notice, Paragraph, Part
 from bot.store import ChangeRecord, Status
 
 
@@ -45,9 +48,13 @@ class PreviewActions:
 
     apply: str
     cancel: str
+    follow_up: str | None = None
+    """A bulk result's follow-up buttons; the value is `CHANGE_ID:KIND` (`bot.follow_ups`)."""
 
 
-def answer_view(answer: Answer, actions: PreviewActions | None = None) -> Doc:
+def answer_view(
+    answer: Answer, actions: PreviewActions | None = None, *, print_follow_ups: bool = False
+) -> Doc:
     match answer:
         case ReadAnswered(doc=doc) | NotRun(problem=doc) | Exported(doc=doc):
             return doc
@@ -96,7 +103,7 @@ def answer_view(answer: Answer, actions: PreviewActions | None = None) -> Doc:
             followed = answer_view(then, actions).parts if then is not None else ()
             return Doc(f"Not applied: {why}", parts + followed)
         case Applied():
-            return _applied(answer)
+            return _applied(answer).plus(*_follow_ups(answer, actions, print_follow_ups))
         case Cancelled(change_id, by):
             return Doc(f"Cancelled change {change_id}", (Notice("info", f"{by} cancelled {change_id}."),))
         case Reconciled():
@@ -153,6 +160,18 @@ def _applied(applied: Applied) -> Doc:
             "and is read back and settled when the store is reachable again.",
         )
     )
+
+
+def _follow_ups(applied: Applied, actions: PreviewActions | None, printed: bool) -> tuple[Part, ...]:
+    offered = follow_ups(applied.outcome, applied.record)
+    if not offered:
+        return ()
+    if actions is not None and actions.follow_up is not None:
+        record_id, action = applied.record.id, actions.follow_up
+        return (Buttons(tuple(Button(f.label, action, f"{record_id}:{f.kind}") for f in offered)),)
+    if printed:
+        return tuple(Paragraph((Bold(f"{f.label}: "), Code(f"/voice {f.command}"))) for f in offered)
+    return ()
 
 
 def _reconciled(reconciled: Reconciled) -> Doc:

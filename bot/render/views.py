@@ -29,6 +29,7 @@ from bot.results import (
 from commands import COMMANDS, Command, UsageError, find_prefix
 from commands.base import TASK_TITLES, TASKS
 from voice_domain.shapes import PhoneNumberError, VoiceConnector, VoiceConnectorGroup
+from voice_domain.values import readable_number
 
 _STATUS_TITLES = {"applied": "Applied", "partial": "Partly applied", "failed": "Failed"}
 _STATUS_LEVELS: dict[str, Level] = {"applied": "success", "partial": "warning", "failed": "error"}
@@ -144,8 +145,12 @@ def plan_view(plan: Plan, *, dry_run: bool = False) -> Doc:
         parts.append(Changes(tuple(Change(c.field, c.before, c.after) for c in plan.changes)))
     parts.extend(_impact(plan))
     if plan.moves:
-        rows = tuple((move.number, move.current or "-", move.note or "") for move in plan.moves)
-        parts.append(Table("Numbers", ("Number", "Now associated with", "Note"), rows, "numbers.csv"))
+        rows = tuple(
+            (move.number, readable_number(move.number), move.current or "-", move.note or "")
+            for move in plan.moves
+        )
+        header = ("Number", "Readable", "Now associated with", "Note")
+        parts.append(Table("Numbers", header, rows, "numbers.csv"))
     parts.extend(Notice("warning", warning) for warning in plan.warnings)
     parts.extend(_request_steps(plan.calls))
     if dry_run:
@@ -253,11 +258,15 @@ def _number_outcome(outcome: Outcome) -> Iterable[Part]:
         )
     )
     for code, errors in group_errors(outcome.number_errors).items():
-        rows = tuple((error.phone_number_id or "?", error.error_message or "") for error in errors)
-        yield Table(f"{code} ({len(errors)})", ("Number", "AWS message"), rows, f"failed-{code}.csv")
+        rows = tuple(
+            (number := error.phone_number_id or "?", readable_number(number), error.error_message or "")
+            for error in errors
+        )
+        header = ("Number", "Readable", "AWS message")
+        yield Table(f"{code} ({len(errors)})", header, rows, f"failed-{code}.csv")
     if outcome.succeeded_numbers:
-        succeeded = tuple((number,) for number in outcome.succeeded_numbers)
-        yield Table(f"Succeeded ({len(succeeded)})", ("Number",), succeeded, "succeeded.csv")
+        succeeded = tuple((number, readable_number(number)) for number in outcome.succeeded_numbers)
+        yield Table(f"Succeeded ({len(succeeded)})", ("Number", "Readable"), succeeded, "succeeded.csv")
 
 
 def group_errors(errors: list[PhoneNumberError]) -> dict[str, list[PhoneNumberError]]:

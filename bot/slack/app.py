@@ -17,12 +17,12 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 )
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.engine import parse_text
 from bot.outcomes import Answer, Applied, Exported, Reconciled, is_public
 from bot.policy import Policy
 from bot.render.blockkit import to_messages
 from bot.render.doc import Doc, Fields, Notice
 from bot.render.outcome_views import answer_view, secrets_text
+from bot.slack import follow_ups
 from bot.slack.actions import APPLY_ACTION, CANCEL_ACTION, PREVIEW_ACTIONS
 from bot.slack.delivery import Conversation, Delivery
 from bot.slack.drift import BUTTON_COMMANDS, upload
@@ -141,7 +141,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
             await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
             return
         text = str(body.get("text") or "")
-        parsed = parse_text(text)
+        parsed = workflow.engine.parse(text)
         if parsed.problem is not None:
             message = to_messages(parsed.problem, files_allowed=False)[0]
             await ack(response_type="ephemeral", text=message.text, blocks=message.blocks)
@@ -227,6 +227,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
 
     for action_id in BUTTON_COMMANDS:
         app.action(action_id)(on_drift_button)
+    follow_ups.register(app, workflow, clicked, deliver)
 
     listening = Listening(workflow, delivery, gate, request_of, clicked, deliver)
     register_edit_forms(app, listening)

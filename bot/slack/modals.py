@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.authority import judge
 from bot.aws_errors import VoiceError
-from bot.engine import parse_text
+from bot.engine import Engine
 from bot.ops.termination import get_termination
 from bot.outcomes import Answer, Denied, ReadAnswered
 from bot.policy import Policy
@@ -104,7 +104,7 @@ def register_edit_forms(app: AsyncApp, listening: Listening) -> None:
         filled = FILLERS[context.kind](context, (view.get("state") or {}).get("values") or {})
         user_id = str((body.get("user") or {}).get("id"))
         request = await listening.request_of(user_id, context.channel_id, filled.text, team_of_action(body))
-        errors = filled.errors or _required(workflow.policy, request, filled.text, view)
+        errors = filled.errors or _required(workflow.engine, workflow.policy, request, filled.text, view)
         if errors:
             await ack(response_action="errors", errors=errors)
             return
@@ -135,9 +135,11 @@ async def _form(voice: VoiceService, context: FormContext) -> View:
         return notice_modal(_TITLES[context.kind], f"Could not read {context.connector}: {error.message}")
 
 
-def _required(policy: Policy, request: Request, text: str, view: dict[str, Any]) -> dict[str, str]:
+def _required(
+    engine: Engine, policy: Policy, request: Request, text: str, view: dict[str, Any]
+) -> dict[str, str]:
     """Errors for what the text cannot be run as: a usage problem, or options the policy's rules want."""
-    parsed = parse_text(text)
+    parsed = engine.parse(text)
     if parsed.command is None:
         assert parsed.problem is not None
         first = next((b["block_id"] for b in view.get("blocks") or [] if b.get("type") == "input"), REASON)
