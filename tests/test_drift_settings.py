@@ -4,6 +4,8 @@ command, run like a typed one, puts the setting back. SIP passwords reach no sna
 or `/voice snapshot` file."""
 
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -185,3 +187,13 @@ async def test_sip_passwords_reach_no_snapshot_announcement_or_snapshot_file(
     for where, text in seen.items():
         assert "pbx-east" in text, where  # the user name is listed ...
         assert PASSWORD not in text, where  # ... its password never
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["bot.drift.snapshot", "bot.drift.watcher", "bot.drift.diff", "bot.drift.views", "bot.drift.actors"],
+)
+def test_each_drift_module_can_be_imported_first(module: str) -> None:
+    """The setting readers reuse bot.ops' undo commands, and bot.ops loads the drift watch's own
+    commands: whichever is imported first, neither finds the other half-loaded."""
+    subprocess.run([sys.executable, "-c", f"import {module}"], check=True, timeout=120)

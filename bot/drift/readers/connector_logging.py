@@ -5,7 +5,6 @@ kept: a connector created outside Switchboard is announced once, as a connector,
 """
 
 from bot.drift.readers.registry import State, per_connector_setting, register, split_key
-from bot.ops.connector_logging import restore_command
 from commands.connector_logging import word
 from voice_domain.connector_logging import LoggingConfiguration
 
@@ -26,6 +25,8 @@ def fields(state: State) -> dict[str, str]:
 
 def revert(resource: str, before: State | None, _after: State | None) -> str:
     """`logging set` both settings as they were (a state not kept is both off)."""
+    from bot.ops.connector_logging import restore_command  # on use: bot.ops loads the drift watch
+
     return restore_command(split_key(resource)[2], before)
 
 

@@ -1,7 +1,6 @@
 """Emergency calling: where a connector routes emergency (and test) calls, per calling country."""
 
 from bot.drift.readers.registry import State, per_connector_setting, register, split_key
-from bot.ops.emergency import restore_command
 from voice_domain.emergency import EmergencyCalling
 
 
@@ -18,6 +17,8 @@ def fields(state: State) -> dict[str, str]:
 
 def revert(resource: str, before: State | None, _after: State | None) -> str:
     """`emergency set` the entries as they were, or `emergency clear` what appeared."""
+    from bot.ops.emergency import restore_command  # on use: bot.ops loads the drift watch
+
     return restore_command(split_key(resource)[2], before)
 
 

@@ -9,7 +9,6 @@ import shlex
 from typing import Any
 
 from bot.drift.readers.registry import Reader, Scan, State, by_id, key, register, split_key
-from bot.ops.termination import described, restore_command
 from voice_domain.termination import Termination
 
 USERS = "SipUsers"
@@ -32,6 +31,8 @@ async def read(scan: Scan, region: str) -> dict[str, State]:
 
 
 def fields(state: State) -> dict[str, str]:
+    from bot.ops.termination import described  # on use: bot.ops loads bot.ops.drift, which loads this
+
     return described(Termination.model_validate(state)) | {"SIP users": ", ".join(state[USERS]) or "(none)"}
 
 
@@ -39,6 +40,8 @@ def revert(resource: str, before: State | None, after: State | None) -> str | No
     """`termination set|clear` puts the settings back, or `credentials remove` the SIP users that
     appeared. Users that vanished had passwords nobody can give back: by hand. (Users are read only
     where termination is set, so when it appeared or vanished the settings alone are reverted.)"""
+    from bot.ops.termination import restore_command  # on use, as in `fields`
+
     ident = split_key(resource)[2]
     settings_changed = _settings(before) != _settings(after)
     if before is None or after is None or before[USERS] == after[USERS]:
