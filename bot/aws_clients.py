@@ -28,7 +28,7 @@ Transport = Literal["async", "threads"]
 class Clients(Protocol):
     """Per-region clients whose snake_case operation methods are awaited (`await c.list_x(**p)`)."""
 
-    async def client(self, region: str) -> Any: ...
+    async def client(self, region: str, service: str = SERVICE) -> Any: ...
 
     async def has_credentials(self) -> bool: ...
 
@@ -60,6 +60,12 @@ def describe_credentials(credentials: Any, profile: str | None) -> str:
     return f"credentials from {method}{named}, key …{key[-4:]}"
 
 
+def endpoint_of(settings: AwsSettings, service: str) -> str | None:
+    """An endpoint override for `service` (chime-sdk-voice, or cloudtrail for the drift watch's
+    "who changed it"); None lets botocore resolve AWS's endpoint for the region."""
+    return settings.endpoint_url if service == SERVICE else settings.cloudtrail_endpoint_url
+
+
 def open_clients(settings: AwsSettings, transport: Transport) -> Clients:
     return AsyncClients(settings) if transport == "async" else ThreadedClients(settings)
 
@@ -75,21 +81,21 @@ class AsyncClients:
         self._session: AioSession = get_session()
         self._config = AioConfig(**client_options(settings))
         self._stack = AsyncExitStack()
-        self._clients: dict[str, Any] = {}
+        self._clients: dict[tuple[str, str], Any] = {}
         self._lock = asyncio.Lock()
 
-    async def client(self, region: str) -> Any:
+    async def client(self, region: str, service: str = SERVICE) -> Any:
         async with self._lock:
-            if region not in self._clients:
-                self._clients[region] = await self._stack.enter_async_context(
+            if (service, region) not in self._clients:
+                self._clients[service, region] = await self._stack.enter_async_context(
                     self._session.create_client(
-                        SERVICE,
+                        service,
                         region_name=region,
-                        endpoint_url=self._settings.endpoint_url,
+                        endpoint_url=endpoint_of(self._settings, service),
                         config=self._config,
                     )
                 )
-            return self._clients[region]
+            return self._clients[service, region]
 
     async def has_credentials(self) -> bool:
         return await self._session.get_credentials() is not None
@@ -115,21 +121,21 @@ class ThreadedClients:
         self._settings = settings
         self._session: Session = get_session()
         self._config = Config(**client_options(settings))
-        self._clients: dict[str, _OnThreads] = {}
+        self._clients: dict[tuple[str, str], _OnThreads] = {}
         self._lock = asyncio.Lock()
 
-    async def client(self, region: str) -> Any:
+    async def client(self, region: str, service: str = SERVICE) -> Any:
         async with self._lock:
-            if region not in self._clients:
+            if (service, region) not in self._clients:
                 made = await asyncio.to_thread(
                     self._session.create_client,
-                    SERVICE,
+                    service,
                     region_name=region,
-                    endpoint_url=self._settings.endpoint_url,
+                    endpoint_url=endpoint_of(self._settings, service),
                     config=self._config,
                 )
-                self._clients[region] = _OnThreads(made)
-            return self._clients[region]
+                self._clients[service, region] = _OnThreads(made)
+            return self._clients[service, region]
 
     async def has_credentials(self) -> bool:
         # Resolving may ask the instance metadata service: blocking I/O, so off the event loop.

@@ -53,7 +53,9 @@ async def open_backend(
 
     state_file.parent.mkdir(parents=True, exist_ok=True)
     async with await start_sandbox(SandboxConfig(state_file=state_file)) as sandbox:
-        sandboxed = settings.model_copy(update={"endpoint_url": sandbox.url})
+        sandboxed = settings.model_copy(
+            update={"endpoint_url": sandbox.url, "cloudtrail_endpoint_url": sandbox.url}
+        )
         clients = open_clients(sandboxed, transport)
         clients.use_credentials("sandbox", "sandbox")
         async with VoiceService(sandboxed, clients=clients) as voice:

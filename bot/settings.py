@@ -33,6 +33,7 @@ class AwsSettings(BaseSettings):
         validate_default=False,
     )
     endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_CHIME_SDK_VOICE")
+    cloudtrail_endpoint_url: str | None = Field(default=None, validation_alias="AWS_ENDPOINT_URL_CLOUDTRAIL")
     connect_timeout: float = Field(default=5.0, gt=0, validation_alias="VOICE_CONNECT_TIMEOUT")
     read_timeout: float = Field(default=20.0, gt=0, validation_alias="VOICE_READ_TIMEOUT")
     max_attempts: int = Field(default=6, ge=1, le=20, validation_alias="VOICE_MAX_ATTEMPTS")

@@ -133,9 +133,29 @@ def iam_statements() -> list[dict[str, Any]]:
     return statements
 
 
+def chime_statement() -> dict[str, Any]:
+    """The one statement on chime: actions (any other is the optional CloudTrail one)."""
+    (statement,) = [s for s in iam_statements() if any(a.startswith("chime:") for a in s["Action"])]
+    return statement
+
+
+def test_iam_policy_is_the_chime_statement_plus_optionally_cloudtrail_lookup_events() -> None:
+    """The drift watch's "who changed it" reads CloudTrail when allowed, and only LookupEvents,
+    which has no resource-level permissions (so `*`)."""
+    others = [statement for statement in iam_statements() if statement != chime_statement()]
+    assert len(others) <= 1, others
+    for statement in others:
+        assert statement["Effect"] == "Allow"
+        assert re.fullmatch(r"[A-Za-z0-9]+", statement["Sid"])
+        assert statement["Action"] == ["cloudtrail:LookupEvents"]
+        assert statement["Resource"] == "*"
+        assert set(statement) == {"Sid", "Effect", "Action", "Resource"}
+    assert "lookup_events(" in (ROOT / "bot" / "drift" / "actors.py").read_text()
+
+
 def test_iam_policy_grants_exactly_the_operations_the_code_calls() -> None:
     called = operations_called()
-    (statement,) = iam_statements()
+    statement = chime_statement()
     actions = statement["Action"]
     granted = {action.removeprefix("chime:") for action in actions}
     missing = {operation: sorted(where) for operation, where in called.items() if operation not in granted}
@@ -146,7 +166,7 @@ def test_iam_policy_grants_exactly_the_operations_the_code_calls() -> None:
 
 
 def test_iam_policy_actions_are_real_chime_sdk_voice_operations() -> None:
-    (statement,) = iam_statements()
+    statement = chime_statement()
     for action in statement["Action"]:
         prefix, _, operation = action.partition(":")
         assert prefix == "chime", f"{action}: not a chime: action"
@@ -155,7 +175,7 @@ def test_iam_policy_actions_are_real_chime_sdk_voice_operations() -> None:
 
 
 def test_iam_policy_is_one_allow_statement_on_all_resources() -> None:
-    (statement,) = iam_statements()
+    statement = chime_statement()
     assert statement["Effect"] == "Allow"
     assert re.fullmatch(r"[A-Za-z0-9]+", statement["Sid"])
     # Connector and group ARNs are not known in advance (found by name, or created): see the README.
@@ -721,6 +741,7 @@ K8S_PLACEMENT: dict[str, str] = {
     "SLACK_APP_TOKEN": "left out: Socket Mode only, in k8s/socket-mode/ (checked in section 8)",
     "SLACK_API_URL": "left out: only for testing against a Slack stand-in",
     "AWS_ENDPOINT_URL_CHIME_SDK_VOICE": "left out: only for the emulator or a test endpoint",
+    "AWS_ENDPOINT_URL_CLOUDTRAIL": "left out: only for the emulator or a test endpoint",
     "VOICE_CONNECT_TIMEOUT": "left out: tuning, the default applies",
     "VOICE_READ_TIMEOUT": "left out: tuning, the default applies",
     "VOICE_MAX_ATTEMPTS": "left out: tuning, the default applies",

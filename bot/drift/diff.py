@@ -47,6 +47,7 @@ def differences(old: dict[str, State], new: dict[str, State]) -> list[Difference
 def rows(kind: str, before: State | None, after: State | None) -> tuple[Change, ...]:
     """The diff's lines, label by label: before → after, as the preview of a change shows them."""
     reader = READERS[kind]
+    before, after = before or reader.default, after or reader.default
     old = reader.fields(before) if before is not None else {}
     new = reader.fields(after) if after is not None else {}
     labels = list(old) + [label for label in new if label not in old]

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.drift.diff import rows
+from bot.drift.readers import READERS
 from bot.render.doc import Button, Buttons, Changes, Doc, Fields, Notice, Part, Table
 from bot.store import DriftRecord
 
@@ -28,6 +29,9 @@ def what(record: DriftRecord) -> str:
 
 
 def _change(record: DriftRecord) -> str:
+    reader = READERS.get(record.kind)
+    if reader is not None and reader.default is not None:
+        return "changed"  # a state not kept is the default (logging off), not an absence
     if record.before is None:
         return "appeared"
     if record.after is None:

@@ -1,5 +1,7 @@
 """Logging (SIP message logs, media metric logs): show, set; the request, read-back, inverse, view."""
 
+from typing import Any
+
 from bot.ops.common import settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading
@@ -97,10 +99,13 @@ async def put_seen(call: ApiCall, voice: VoiceService) -> bool:
 
 
 def restore(outcome: Outcome) -> str:
-    """Both settings as the plan read them before."""
     plan = outcome.plan
-    before = LoggingConfiguration.model_validate(plan.before or {})
-    target = plan.target.id if plan.target else None
+    return restore_command(plan.target.id if plan.target else None, plan.before)
+
+
+def restore_command(target: str | None, logging: dict[str, Any] | None) -> str:
+    """Both settings as `logging` (the API's shape; None is off) has them. Undo and drift revert."""
+    before = LoggingConfiguration.model_validate(logging or {})
     settings = f"--sip-logs {word(before.sip_logs)} --media-metrics {word(before.media_metrics)}"
     return f"logging set {target} {settings}"
 

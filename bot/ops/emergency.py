@@ -211,12 +211,16 @@ async def delete_seen(call: ApiCall, voice: VoiceService) -> bool:
 
 
 def restore(outcome: Outcome) -> str:
-    """Put back the entries the plan read before: `set` them again, or `clear` if there were none."""
     plan = outcome.plan
-    target = plan.target.id if plan.target else None
-    if plan.before is None:
+    return restore_command(plan.target.id if plan.target else None, plan.before)
+
+
+def restore_command(target: str | None, emergency: dict[str, Any] | None) -> str:
+    """Put back the entries of `emergency` (the API's shape): `set` them again, or `clear` if there
+    were none. Undo and drift revert."""
+    if emergency is None:
         return f"emergency clear {target}"
-    before = EmergencyCalling.model_validate(plan.before)
+    before = EmergencyCalling.model_validate(emergency)
     return f"emergency set {target} " + " ".join(
         f"--dnis {shlex.quote(entry.describe())}" for entry in before.dnis
     )

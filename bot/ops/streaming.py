@@ -1,6 +1,8 @@
 """Streaming (call media to Kinesis Video Streams): show, set, clear; their requests, read-backs,
 inverses and views."""
 
+from typing import Any
+
 from bot.ops.common import NothingToDo, describe, settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part
@@ -63,6 +65,11 @@ def _summary(streaming: StreamingConfiguration | None) -> str:
 
 
 _FIELDS = ("streaming", "retention", "notifications", "call analytics")
+
+
+def described(streaming: StreamingConfiguration) -> dict[str, str]:
+    """Each setting as a preview words it (the drift watch's diff uses the same words)."""
+    return {name.capitalize(): _text(streaming, name) or "-" for name in _FIELDS}
 
 
 def _text(streaming: StreamingConfiguration | None, field: str) -> str | None:
@@ -166,23 +173,32 @@ async def delete_seen(call: ApiCall, voice: VoiceService) -> bool:
 
 
 def restore(outcome: Outcome) -> str:
-    """Put back the configuration the plan read before: `set` it again, or `clear` if there was none.
-    Call analytics is named only when the change altered it (otherwise `set` keeps it as it is)."""
+    """Put back the configuration the plan read before. Call analytics is named only when the change
+    altered it (otherwise `set` keeps it as it is)."""
     plan = outcome.plan
     target = plan.target.id if plan.target else None
     if plan.before is None:
+        return restore_command(target, None, None)
+    sent = plan.calls[0].params.get("StreamingConfiguration", {}).get("MediaInsightsConfiguration")
+    return restore_command(target, plan.before, sent if plan.calls[0].operation.startswith("Put") else False)
+
+
+def restore_command(target: str | None, streaming: dict[str, Any] | None, now: object) -> str:
+    """`set` `streaming` (the API's shape) again, or `clear` if there was none. `now` is the call
+    analytics in place (the API's MediaInsightsConfiguration, None for none, False to always name
+    it): the option is given only when it differs. Undo and drift revert."""
+    if streaming is None:
         return f"streaming clear {target}"
-    before = StreamingConfiguration.model_validate(plan.before)
+    before = StreamingConfiguration.model_validate(streaming)
     text = f"streaming set {target} --retention {before.data_retention_in_hours}"
     text += f" --notify {','.join(before.targets) or NONE}"
-    text += _insights_option(before, plan)
+    text += _insights_option(before, now)
     return text + (" --disabled" if before.disabled else "")
 
 
-def _insights_option(before: StreamingConfiguration, plan: Plan) -> str:
+def _insights_option(before: StreamingConfiguration, now: object) -> str:
     insights = before.media_insights_configuration
-    sent = plan.calls[0].params.get("StreamingConfiguration", {}).get("MediaInsightsConfiguration")
-    if plan.calls[0].operation.startswith("Put") and sent == (insights.to_api() if insights else None):
+    if now == (insights.to_api() if insights else None):
         return ""
     if insights is None:
         return f" --media-insights {OFF}"

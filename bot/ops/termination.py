@@ -229,6 +229,11 @@ def _changes(current: Termination | None, after: Termination | None) -> list[Fie
     return [change for change in changes if {change.before, change.after} - {None, _UNSET}]
 
 
+def described(termination: Termination) -> dict[str, str]:
+    """Each setting as a preview words it (the drift watch's diff uses the same words)."""
+    return {field.capitalize(): _text(termination, field) or "-" for field in _FIELDS}
+
+
 def _text(termination: Termination | None, field: str) -> str | None:
     if termination is None:
         return None
@@ -339,13 +344,16 @@ async def credentials_delete_seen(call: ApiCall, voice: VoiceService) -> bool:
 
 
 def restore(outcome: Outcome) -> str:
-    """Put back the termination the plan read before, every setting stated (so nothing of the
-    changed one survives the merge), or clear it if there was none."""
     plan = outcome.plan
-    target = plan.target.id if plan.target else None
-    if plan.before is None:
+    return restore_command(plan.target.id if plan.target else None, plan.before)
+
+
+def restore_command(target: str | None, termination: dict[str, Any] | None) -> str:
+    """The command that puts `termination` (the API's shape) back, every setting stated (so nothing
+    of the changed one survives the merge), or clears it if there was none. Undo and drift revert."""
+    if termination is None:
         return f"termination clear {target}"
-    before = Termination.model_validate(plan.before).settled()
+    before = Termination.model_validate(termination).settled()
     words = [f"termination set {target}", f"--cps {before.cps_limit}"]
     words.append(f"--calling-regions {','.join(before.calling_regions or [])}")
     words += [f"--cidr {shlex.quote(cidr)}" for cidr in before.cidr_allowed_list or []] or ["--no-cidr"]

@@ -10,7 +10,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.sandbox.auth import SignedRequest, authenticate
+from bot.sandbox.auth import SignedRequest, access_key, authenticate
 from bot.sandbox.context import SandboxContext
 from bot.sandbox.errors import ApiError, FrontDoorError, bad_request, not_found
 from bot.sandbox.faults import RawAnswer
@@ -109,4 +109,8 @@ class ApiEndpoint:
         result = HANDLERS[route.operation](self._context.state, region, params)
         if is_mutating(route.operation):
             self._context.persist()
+            key, source = access_key(request.headers), request.remote or "127.0.0.1"
+            self._context.trail.record(
+                route.operation, region, key, source, params, result, datetime.now(UTC)
+            )
         return result

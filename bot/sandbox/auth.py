@@ -115,7 +115,12 @@ def _check_date(authorization: _Authorization, amz_date: str | None, now: dateti
 
 
 def expected_signature(
-    request: SignedRequest, signed_headers: tuple[str, ...], access_key: str, secret: str, region: str
+    request: SignedRequest,
+    signed_headers: tuple[str, ...],
+    access_key: str,
+    secret: str,
+    region: str,
+    signing_name: str = SIGNING_NAME,
 ) -> str:
     """The signature botocore's SigV4Auth computes for this request, over the headers it signed."""
     query = f"?{request.raw_query}" if request.raw_query else ""
@@ -127,21 +132,28 @@ def expected_signature(
         data=request.body,
     )
     rebuilt.context["timestamp"] = request.headers.get("X-Amz-Date", "")
-    signer = SigV4Auth(Credentials(access_key, secret), SIGNING_NAME, region)
+    signer = SigV4Auth(Credentials(access_key, secret), signing_name, region)
     canonical = signer.canonical_request(rebuilt)
     signature: str = signer.signature(signer.string_to_sign(rebuilt, canonical), rebuilt)
     return signature
 
 
-def authenticate(request: SignedRequest, credentials: Mapping[str, str] | None, now: datetime) -> str:
-    """The Region the caller signed for (the endpoint it believes it called), or a front-door error."""
+def authenticate(
+    request: SignedRequest,
+    credentials: Mapping[str, str] | None,
+    now: datetime,
+    signing_name: str = SIGNING_NAME,
+    regions: frozenset[str] = REGIONS,
+) -> str:
+    """The Region the caller signed for (the endpoint it believes it called), or a front-door error.
+    `signing_name` and `regions` are another service's (the CloudTrail emulation) where given."""
     header = request.headers.get("Authorization")
     if not header:
         raise FrontDoorError("MissingAuthenticationTokenException", "Missing Authentication Token", 403)
     authorization = _parse(header)
-    if authorization.service != SIGNING_NAME:
-        raise _invalid(f"Credential should be scoped to correct service: '{SIGNING_NAME}'.")
-    if authorization.region not in REGIONS:
+    if authorization.service != signing_name:
+        raise _invalid(f"Credential should be scoped to correct service: '{signing_name}'.")
+    if authorization.region not in regions:
         raise _invalid(f"Credential should be scoped to a valid region, not '{authorization.region}'.")
     _check_date(authorization, request.headers.get("X-Amz-Date"), now)
     if credentials is None:
@@ -152,7 +164,12 @@ def authenticate(request: SignedRequest, credentials: Mapping[str, str] | None, 
             "UnrecognizedClientException", "The security token included in the request is invalid.", 403
         )
     expected = expected_signature(
-        request, authorization.signed_headers, authorization.access_key, secret, authorization.region
+        request,
+        authorization.signed_headers,
+        authorization.access_key,
+        secret,
+        authorization.region,
+        signing_name,
     )
     if not hmac.compare_digest(expected, authorization.signature):
         raise _invalid(
@@ -160,3 +177,8 @@ def authenticate(request: SignedRequest, credentials: Mapping[str, str] | None, 
             "AWS Secret Access Key and signing method. Consult the service documentation for details."
         )
     return authorization.region
+
+
+def access_key(headers: Mapping[str, str]) -> str:
+    """The access key a request authenticated with (call after `authenticate` accepted it)."""
+    return _parse(headers["Authorization"]).access_key

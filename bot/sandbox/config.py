@@ -23,4 +23,6 @@ class SandboxConfig(BaseModel):
     # Access key -> secret key whose SigV4 signatures are verified; None accepts any key (scope
     # and date are still checked).
     credentials: dict[str, str] | None = None
+    # Access keys allowed cloudtrail:LookupEvents (the IAM policy's optional statement); None: every key.
+    cloudtrail_readers: list[str] | None = None
     faults: FaultSettings = Field(default_factory=FaultSettings)

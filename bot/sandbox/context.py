@@ -1,14 +1,16 @@
-"""What the HTTP endpoints share: the live state, the fault injector, and where to persist and record."""
+"""What the HTTP endpoints share: the live state, the fault injector, where to persist and record,
+and the CloudTrail event history."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.sandbox.faults import FaultInjector
 from bot.sandbox.persistence import save_state
 from bot.sandbox.recorder import Recorder
 from bot.sandbox.state import SandboxState
+from bot.sandbox.trail import Trail
 
 
 @dataclass
@@ -18,6 +20,8 @@ class SandboxContext:
     state_file: Path | None = None
     recorder: Recorder | None = None
     credentials: dict[str, str] | None = None  # access key -> secret; None accepts any key
+    trail: Trail = field(default_factory=Trail)  # CloudTrail's event history of the changes made
+    trail_readers: list[str] | None = None  # access keys allowed cloudtrail:LookupEvents; None: all
 
     def persist(self) -> None:
         """Save after a mutation, before answering, so a caller that got a response finds it on disk."""

@@ -27,7 +27,7 @@ class Recorder:
         self, operation: str | None, method: str, path: str, query: Mapping[str, str], body: Any
     ) -> None:
         entry = RecordedRequest(
-            operation=operation, method=method, path=path, query=dict(query), body=_masked(body)
+            operation=operation, method=method, path=path, query=dict(query), body=masked(body)
         )
         self._file.write(json.dumps(entry) + "\n")
         self._file.flush()
@@ -36,13 +36,13 @@ class Recorder:
         self._file.close()
 
 
-def _masked(body: Any) -> Any:
+def masked(body: Any) -> Any:
     """The body with every `Password` member masked: a SIP credential's password is a secret even
     in a test log (Credential.Password is `sensitive` in the model)."""
     if isinstance(body, dict):
-        return {key: "[redacted]" if key == "Password" else _masked(value) for key, value in body.items()}
+        return {key: "[redacted]" if key == "Password" else masked(value) for key, value in body.items()}
     if isinstance(body, list):
-        return [_masked(item) for item in body]
+        return [masked(item) for item in body]
     return body
 
 

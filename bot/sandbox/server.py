@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.sandbox.api import ApiEndpoint
+from bot.sandbox.cloudtrail import CloudTrailEndpoint, is_cloudtrail
 from bot.sandbox.config import SandboxConfig
 from bot.sandbox.context import SandboxContext
 from bot.sandbox.control import ControlEndpoints
@@ -32,7 +33,13 @@ async def _request_id(request: web.Request, handler: Handler) -> web.StreamRespo
 def build_app(context: SandboxContext) -> web.Application:
     app = web.Application(middlewares=[_request_id], client_max_size=MAX_BODY_BYTES)
     ControlEndpoints(context).register(app.router)
-    app.router.add_route("*", "/{path:.*}", ApiEndpoint(context).handle)
+    voice, cloudtrail = ApiEndpoint(context), CloudTrailEndpoint(context)
+
+    async def either(request: web.Request) -> web.StreamResponse:
+        """CloudTrail's JSON 1.1 requests name their operation in X-Amz-Target; the rest are REST-JSON."""
+        return await (cloudtrail if is_cloudtrail(request) else voice).handle(request)
+
+    app.router.add_route("*", "/{path:.*}", either)
     return app
 
 
@@ -90,6 +97,7 @@ async def start_sandbox(config: SandboxConfig | None = None) -> RunningSandbox:
         state_file=config.state_file,
         recorder=None if config.record_file is None else Recorder(config.record_file),
         credentials=config.credentials,
+        trail_readers=config.cloudtrail_readers,
     )
     runner = web.AppRunner(build_app(context), access_log=None)
     await runner.setup()

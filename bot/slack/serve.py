@@ -13,6 +13,7 @@ from functools import partial
 from aiohttp import web
 
 from bot import logs
+from bot.drift.actors import CloudTrailActors
 from bot.drift.watcher import DriftWatcher
 from bot.runtime import Runtime, open_runtime
 from bot.settings import DriftSettings, SlackSettings
@@ -57,7 +58,8 @@ async def serve(*, host: str, port: int, socket_mode: bool, sandbox: bool) -> in
         await runtime.workflow.settle_abandoned()  # announced in NOTIFY_CHANNEL
         sweeper = asyncio.create_task(_reconcile_periodically(runtime))
         drift = DriftSettings()
-        watcher = DriftWatcher(runtime.backend.voice, runtime.store, drift, DriftAnnouncer(delivery))
+        voice = runtime.backend.voice
+        watcher = DriftWatcher(voice, runtime.store, drift, DriftAnnouncer(delivery), CloudTrailActors(voice))
         watching = asyncio.create_task(watcher.run()) if drift.enabled else None
         runner = web.AppRunner(build_server(app, runtime, slack_events=not socket_mode))
         await runner.setup()

@@ -41,6 +41,7 @@ def point_botocore_at(monkeypatch: pytest.MonkeyPatch, url: str, home: Path) -> 
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / "aws-config-absent"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / "aws-credentials-absent"))
     monkeypatch.setenv("AWS_ENDPOINT_URL_CHIME_SDK_VOICE", url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDTRAIL", url)  # the sandbox emulates LookupEvents too
 
 
 @pytest.fixture
@@ -79,12 +80,14 @@ async def voice_client(
     *,
     aws_access_key_id: str = "testing",
     aws_secret_access_key: str = "testing",
+    service: str = "chime-sdk-voice",
     **config: Any,
 ) -> AsyncIterator[Any]:
-    """A chime-sdk-voice client on a sandbox (or its URL); one attempt per call unless `retries` is given."""
+    """A chime-sdk-voice (or `service`: cloudtrail) client on a sandbox (or its URL); one attempt per
+    call unless `retries` is given."""
     options: dict[str, Any] = {"retries": {"mode": "standard", "total_max_attempts": 1}} | config
     async with _SESSION.create_client(
-        "chime-sdk-voice",
+        service,
         region_name=region,
         endpoint_url=sandbox if isinstance(sandbox, str) else sandbox.url,
         aws_access_key_id=aws_access_key_id,

@@ -1,8 +1,8 @@
 """One reader per resource, registered here: what the drift watch reads, and how it words and reverts it.
 
-A new resource (termination, logging, emergency calling …) is one new module in this package that
-calls `register(Reader(...))`; `per_connector_setting` makes the reader for any per-connector
-setting read with a Get operation. Importing the package loads every module in it.
+A new resource is one new module in this package that calls `register(Reader(...))`;
+`per_connector_setting` makes the reader for any per-connector setting read with a Get operation.
+Importing the package loads every module in it.
 """
 
 import importlib

@@ -120,6 +120,9 @@ class Reader:
         default=lambda _resource, _before, _after: None
     )
     regional: bool = True
+    default: State | None = None
+    """The state of a resource a snapshot does not keep (logging: both off), which the diff shows
+    instead of nothing, so turning it on reads as a change rather than an appearance."""
 
 
 READERS: dict[str, Reader] = {}
@@ -143,15 +146,19 @@ def per_connector_setting(
     item_key: str,
     fields: Callable[[State], dict[str, str]],
     revert: Callable[[str, State | None, State | None], str | None] | None = None,
+    normal: Callable[[State], State | None] = lambda setting: setting,
+    default: State | None = None,
 ) -> Reader:
-    """The reader of a per-connector setting read with `operation` (GetVoiceConnectorTermination …):
-    one Get per connector, a 404 meaning "not set". Its state carries the connector's name."""
+    """The reader of a per-connector setting read with `operation` (GetVoiceConnectorOrigination …):
+    one Get per connector, a 404 meaning "not set". Its state carries the connector's name.
+    `normal` puts a setting in one spelling, or None for the default (`default`), which is not kept."""
 
     async def read(scan: Scan, region: str) -> dict[str, State]:
         async def one(connector: dict[str, Any]) -> State | None:
             ident = str(connector["VoiceConnectorId"])
             setting = await scan.setting(region, operation, ident, item_key)
-            return None if setting is None else {"name": connector.get("Name", ""), **setting}
+            kept = None if setting is None else normal(setting)
+            return None if kept is None else {"name": connector.get("Name", ""), **kept}
 
         found = await scan.each_connector(region, one)
         return {key(kind, region, ident): state for ident, state in found.items()}
@@ -162,4 +169,5 @@ def per_connector_setting(
         fields=fields,
         subjects=by_id,
         revert=revert or (lambda _resource, _before, _after: None),
+        default=default,
     )
