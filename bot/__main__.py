@@ -7,7 +7,12 @@ modules when it runs, so `--help` is instant and the console never loads Slack o
 import argparse
 import asyncio
 import logging
+import os
 import sys
+
+# Switchboard uses no pydantic plugins: without this, building the first validator scans every
+# installed package's entry points for them, a cost every one-shot command would pay.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 
 from bot import policy_check
 from bot.sandbox import cli as sandbox_cli

@@ -207,7 +207,9 @@ def built_in(role: str, patterns: list[str], *, configured: bool = True) -> Poli
     a start-up that reads no policy file never builds the policy validators (tests/test_policy.py
     checks that each built-in validates unchanged)."""
     grant = Grant.model_construct(role=role, everyone=True)
-    return Policy.model_construct(roles={role: patterns}, grants=[grant], configured=configured)
+    return Policy.model_construct(
+        roles={role: patterns}, grants=[grant], rules=Rules.model_construct(), configured=configured
+    )
 
 
 READ_ONLY = built_in("reader", ["*.read", "help"], configured=False)
