@@ -1,9 +1,7 @@
 """The drift watch: out-of-band changes (botocore straight to the sandbox) are announced once, with
 the right diff; Switchboard's own changes are not; a restart, even mid-scan, does not re-announce."""
 
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
@@ -15,7 +13,7 @@ from bot.outcomes import Applied, Proposed
 from bot.policy import SANDBOX
 from bot.render.blockkit import to_messages
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
-from bot.settings import AwsSettings, DriftSettings
+from bot.settings import DriftSettings
 from bot.slack.drift import DRIFT_ACTIONS
 from bot.store import DriftRecord, SnapshotRecord, Store
 from bot.voice import VoiceService
@@ -35,28 +33,14 @@ class Bot:
     announced: list[DriftRecord]
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'drift.db'}")
-    await store.migrate()
-    yield store
-    await store.close()
-
-
-@pytest.fixture
-async def voice(sandbox: RunningSandbox) -> AsyncIterator[VoiceService]:
-    async with VoiceService(AwsSettings(VOICE_REGIONS="us-east-1,us-west-2")) as service:
-        yield service
-
-
-def replica(voice: VoiceService, store: Store) -> Bot:
+def replica(drift_voice: VoiceService, drift_store: Store) -> Bot:
     announced: list[DriftRecord] = []
 
     async def announce(record: DriftRecord) -> None:
         announced.append(record)
 
-    watcher = DriftWatcher(voice, store, DriftSettings(VOICE_REQUEST_BUDGET=1000), announce)
-    return Bot(watcher, Workflow(Engine(voice), store, SANDBOX), announced)
+    watcher = DriftWatcher(drift_voice, drift_store, DriftSettings(VOICE_REQUEST_BUDGET=1000), announce)
+    return Bot(watcher, Workflow(Engine(drift_voice), drift_store, SANDBOX), announced)
 
 
 async def set_route_out_of_band(sandbox: RunningSandbox, host: str) -> None:
@@ -67,9 +51,9 @@ async def set_route_out_of_band(sandbox: RunningSandbox, host: str) -> None:
 
 
 async def test_an_out_of_band_route_change_is_announced_once_with_its_diff(
-    sandbox: RunningSandbox, voice: VoiceService, store: Store
+    sandbox: RunningSandbox, drift_voice: VoiceService, drift_store: Store
 ) -> None:
-    bot = replica(voice, store)
+    bot = replica(drift_voice, drift_store)
     assert await bot.watcher.scan_once() == []  # the baseline announces nothing
     await set_route_out_of_band(sandbox, "10.9.8.7")
     [record] = await bot.watcher.scan_once()
@@ -83,9 +67,9 @@ async def test_an_out_of_band_route_change_is_announced_once_with_its_diff(
 
 
 async def test_a_change_switchboard_applied_is_not_drift(
-    sandbox: RunningSandbox, voice: VoiceService, store: Store
+    sandbox: RunningSandbox, drift_voice: VoiceService, drift_store: Store
 ) -> None:
-    bot = replica(voice, store)
+    bot = replica(drift_voice, drift_store)
     await bot.watcher.scan_once()
     asked = Request(
         user_id="U0ALICE",
@@ -101,9 +85,9 @@ async def test_a_change_switchboard_applied_is_not_drift(
 
 
 async def test_a_restart_even_between_announcing_and_saving_does_not_re_announce(
-    sandbox: RunningSandbox, voice: VoiceService, store: Store
+    sandbox: RunningSandbox, drift_voice: VoiceService, drift_store: Store
 ) -> None:
-    first = replica(voice, store)
+    first = replica(drift_voice, drift_store)
     await first.watcher.scan_once()
     await set_route_out_of_band(sandbox, "10.2.2.2")
 
@@ -114,16 +98,16 @@ async def test_a_restart_even_between_announcing_and_saving_does_not_re_announce
     with pytest.raises(SystemExit):
         await first.watcher.scan_once()
     assert len(first.announced) == 1
-    restarted = replica(voice, store)
+    restarted = replica(drift_voice, drift_store)
     assert await restarted.watcher.scan_once() == []  # the same difference, against the same snapshot
     assert await restarted.watcher.scan_once() == []
     assert restarted.announced == []
 
 
 async def test_every_announcement_is_escaped_and_within_block_kit_limits(
-    sandbox: RunningSandbox, voice: VoiceService, store: Store
+    sandbox: RunningSandbox, drift_voice: VoiceService, drift_store: Store
 ) -> None:
-    bot = replica(voice, store)
+    bot = replica(drift_voice, drift_store)
     await bot.watcher.scan_once()
     async with voice_client(sandbox) as client:
         await client.create_voice_connector(Name="out-of-band_vc.1", RequireEncryption=True)

@@ -2,9 +2,6 @@
 address of the call that made it (the sandbox records CloudTrail events as AWS does); where it is
 not (no cloudtrail:LookupEvents), the drift is announced all the same, without them."""
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.drift.actors import CloudTrailActors
@@ -22,19 +19,14 @@ ROUTE = {"Host": "10.9.8.7", "Port": 5060, "Protocol": "UDP", "Priority": 1, "We
 OUT_OF_BAND = "AKIAOUTOFBAND"
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'drift.db'}")
-    await store.migrate()
-    yield store
-    await store.close()
-
-
-async def drift_after_an_out_of_band_change(sandbox: RunningSandbox, store: Store) -> DriftRecord:
+async def drift_after_an_out_of_band_change(sandbox: RunningSandbox, drift_store: Store) -> DriftRecord:
     """A baseline, a route set with someone else's key, and the one drift the next scan records."""
-    async with VoiceService(AwsSettings(VOICE_REGIONS="us-east-1")) as voice:
+    async with VoiceService(AwsSettings(VOICE_REGIONS="us-east-1")) as drift_voice:
         watcher = DriftWatcher(
-            voice, store, DriftSettings(VOICE_REQUEST_BUDGET=1000), actors=CloudTrailActors(voice)
+            drift_voice,
+            drift_store,
+            DriftSettings(VOICE_REQUEST_BUDGET=1000),
+            actors=CloudTrailActors(drift_voice),
         )
         await watcher.scan_once()
         async with voice_client(sandbox, aws_access_key_id=OUT_OF_BAND) as client:
@@ -50,10 +42,10 @@ def announced_text(record: DriftRecord) -> str:
 
 
 async def test_the_announcement_says_who_changed_it_and_from_where(
-    sandbox_factory: SandboxFactory, store: Store
+    sandbox_factory: SandboxFactory, drift_store: Store
 ) -> None:
     sandbox = await sandbox_factory(quotas=ROOMY_QUOTAS)
-    record = await drift_after_an_out_of_band_change(sandbox, store)
+    record = await drift_after_an_out_of_band_change(sandbox, drift_store)
     [actor] = record.actors or []
     assert actor["who"] == f"arn:aws:iam::123456789012:user/{OUT_OF_BAND}"
     assert actor["source"] == "127.0.0.1"
@@ -62,10 +54,10 @@ async def test_the_announcement_says_who_changed_it_and_from_where(
 
 
 async def test_without_lookup_events_the_drift_is_announced_without_who(
-    sandbox_factory: SandboxFactory, store: Store, caplog: pytest.LogCaptureFixture
+    sandbox_factory: SandboxFactory, drift_store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
     sandbox = await sandbox_factory(quotas=ROOMY_QUOTAS, cloudtrail_readers=["AKIAAUDITOR"])
-    record = await drift_after_an_out_of_band_change(sandbox, store)
+    record = await drift_after_an_out_of_band_change(sandbox, drift_store)
     assert record.actors is None
     assert "Changed by" not in announced_text(record)
     assert "CloudTrail not readable (AccessDeniedException)" in caplog.text

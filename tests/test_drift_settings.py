@@ -6,8 +6,6 @@ or `/voice snapshot` file."""
 import json
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -17,7 +15,7 @@ from bot.engine import Engine
 from bot.outcomes import Applied, Proposed
 from bot.policy import SANDBOX
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
-from bot.settings import AwsSettings, DriftSettings
+from bot.settings import DriftSettings
 from bot.slack.app import web_client
 from bot.slack.delivery import Delivery
 from bot.slack.drift import DriftAnnouncer
@@ -39,27 +37,15 @@ ROUTE = {"Host": "10.9.8.7", "Port": 5060, "Protocol": "UDP", "Priority": 1, "We
 PASSWORD = "Zq7wPasswordNeverShown4xK"
 
 
-@pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    store = Store(f"sqlite+aiosqlite:///{tmp_path / 'drift.db'}")
-    await store.migrate()
-    yield store
-    await store.close()
-
-
-@pytest.fixture
-async def voice(sandbox: RunningSandbox) -> AsyncIterator[VoiceService]:
-    async with VoiceService(AwsSettings(VOICE_REGIONS="us-east-1,us-west-2")) as service:
-        yield service
-
-
 class Watch:
     """A drift watch on the sandbox that keeps what it announced, and a workflow to run reverts."""
 
-    def __init__(self, voice: VoiceService, store: Store) -> None:
+    def __init__(self, drift_voice: VoiceService, drift_store: Store) -> None:
         self.announced: list[DriftRecord] = []
-        self.watcher = DriftWatcher(voice, store, DriftSettings(VOICE_REQUEST_BUDGET=1000), self._announce)
-        self.workflow = Workflow(Engine(voice), store, SANDBOX)
+        self.watcher = DriftWatcher(
+            drift_voice, drift_store, DriftSettings(VOICE_REQUEST_BUDGET=1000), self._announce
+        )
+        self.workflow = Workflow(Engine(drift_voice), drift_store, SANDBOX)
 
     async def _announce(self, record: DriftRecord) -> None:
         self.announced.append(record)
@@ -77,9 +63,9 @@ def diff(record: DriftRecord) -> dict[str, tuple[str | None, str | None]]:
 
 
 async def test_termination_changed_out_of_band_is_announced_once_and_its_revert_restores_it(
-    sandbox: RunningSandbox, voice: VoiceService, store: Store
+    sandbox: RunningSandbox, drift_voice: VoiceService, drift_store: Store
 ) -> None:
-    watch = Watch(voice, store)
+    watch = Watch(drift_voice, drift_store)
     async with voice_client(sandbox) as client:
         await client.put_voice_connector_termination(VoiceConnectorId=VC, Termination=TERMINATION)
         assert await watch.watcher.scan_once() == []  # the baseline
@@ -99,9 +85,9 @@ async def test_termination_changed_out_of_band_is_announced_once_and_its_revert_
 
 
 async def test_logging_turned_on_out_of_band_is_announced_as_a_change_and_reverted(
-    sandbox: RunningSandbox, voice: VoiceService, store: Store
+    sandbox: RunningSandbox, drift_voice: VoiceService, drift_store: Store
 ) -> None:
-    watch = Watch(voice, store)
+    watch = Watch(drift_voice, drift_store)
     await watch.watcher.scan_once()
     async with voice_client(sandbox) as client:
         await client.put_voice_connector_logging_configuration(
@@ -119,9 +105,9 @@ async def test_logging_turned_on_out_of_band_is_announced_as_a_change_and_revert
 
 
 async def test_emergency_calling_and_streaming_set_out_of_band_are_announced_with_a_clear(
-    sandbox: RunningSandbox, voice: VoiceService, store: Store
+    sandbox: RunningSandbox, drift_voice: VoiceService, drift_store: Store
 ) -> None:
-    watch = Watch(voice, store)
+    watch = Watch(drift_voice, drift_store)
     async with voice_client(sandbox) as client:
         await client.put_voice_connector_origination(VoiceConnectorId=VC, Origination={"Routes": [ROUTE]})
         await client.put_voice_connector_termination(VoiceConnectorId=VC, Termination=TERMINATION)
@@ -151,10 +137,13 @@ async def test_emergency_calling_and_streaming_set_out_of_band_are_announced_wit
 async def test_sip_passwords_reach_no_snapshot_announcement_or_snapshot_file(
     sandbox: RunningSandbox, bot: BotHarness
 ) -> None:
-    store = bot.runtime.store
+    drift_store = bot.runtime.store
     delivery = Delivery(web_client("xoxb-test-token", bot.standin.api_url), NOTIFY_CHANNEL)
     watcher = DriftWatcher(
-        bot.runtime.backend.voice, store, DriftSettings(VOICE_REQUEST_BUDGET=1000), DriftAnnouncer(delivery)
+        bot.runtime.backend.voice,
+        drift_store,
+        DriftSettings(VOICE_REQUEST_BUDGET=1000),
+        DriftAnnouncer(delivery),
     )
     async with voice_client(sandbox) as client:
         await client.put_voice_connector_termination(VoiceConnectorId=VC, Termination=TERMINATION)
@@ -165,7 +154,7 @@ async def test_sip_passwords_reach_no_snapshot_announcement_or_snapshot_file(
     [record] = await watcher.scan_once()
     assert diff(record) == {"SIP users": ("(none)", "pbx-east")}
     assert record.revert == f"termination credentials remove {VC} pbx-east"
-    snapshot = await DriftLedger(store).latest_snapshot()
+    snapshot = await DriftLedger(drift_store).latest_snapshot()
     assert snapshot is not None
     [announcement] = [
         call.args
