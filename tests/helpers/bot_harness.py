@@ -15,6 +15,7 @@ module or test marked ``both_transports`` runs once per transport, except tests 
 (signatures and other things Socket Mode does not have).
 """
 
+import asyncio
 import itertools
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -36,6 +37,7 @@ from bot.slack.delivery import Delivery
 from bot.slack.server import EVENTS_PATH, build_server
 from bot.slack.socket_mode import socket_mode_handler
 from tests.helpers.blockkit import block_kit_problems, unescaped_mentions, view_problems
+from tests.helpers.polling import GUARD_SECONDS
 from tests.helpers.slack_signing import (
     block_actions_body,
     event_body,
@@ -334,6 +336,7 @@ async def bot_factory(
                 await peer.close()
             await http.close()
             await runner.cleanup()
+            await _listeners_finished()
             await runtime_context.__aexit__(None, None, None)
             await standin.close()
 
@@ -351,6 +354,18 @@ async def bot_factory(
         harness.assert_every_message_valid()
         # Over Socket Mode, every frame the bot sent was a well-formed ack of an envelope it was sent.
         assert harness.peer is None or harness.peer.stray_frames == []
+
+
+async def _listeners_finished() -> None:
+    """Bolt finishes each listener in a task of its own after the ack. A test may stop before a
+    listener has (it checked what it needed): wait for them, so none uses the store once closed."""
+    running = [
+        task
+        for task in asyncio.all_tasks()
+        if "run_ack_function_asynchronously" in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    if running:
+        await asyncio.wait(running, timeout=GUARD_SECONDS)
 
 
 @pytest.fixture
