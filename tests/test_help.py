@@ -70,3 +70,11 @@ async def test_a_resource_lists_its_commands_and_a_typo_gets_the_closest(
         if command.words[0] == "origination":
             assert command.command_name() in output
     assert "There is no `/voice orgination`. Did you mean: `origination`" in output
+
+
+def test_the_readme_command_table_names_every_command() -> None:
+    """README's "The command language" table is the reference an operator reads before Slack."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    table = readme[readme.index("## The command language") : readme.index("## How it is built")]
+    missing = [command.command_name() for command in COMMANDS if command.command_name() not in table]
+    assert missing == []
