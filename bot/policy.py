@@ -203,12 +203,16 @@ class Decision:
 
 
 def built_in(role: str, patterns: list[str], *, configured: bool = True) -> Policy:
-    """A policy written in this code: everyone holds one role. Constructed without validation, so
-    a start-up that reads no policy file never builds the policy validators (tests/test_policy.py
-    checks that each built-in validates unchanged)."""
-    grant = Grant.model_construct(role=role, everyone=True)
+    """A policy written in this code: everyone holds one role. Constructed without validation and
+    with every field given (a default factory costs pydantic a signature inspection), so a start-up
+    that reads no policy file builds no policy validator (tests/test_policy.py checks that each
+    built-in validates unchanged)."""
+    grant = Grant.model_construct(role=role, users=[], usergroups=[], channels=[], everyone=True)
+    rules = Rules.model_construct(
+        approval_required=[], reason_required=[], incident_required=[], preview_minutes=15.0
+    )
     return Policy.model_construct(
-        roles={role: patterns}, grants=[grant], rules=Rules.model_construct(), configured=configured
+        roles={role: patterns}, grants=[grant], rules=rules, teams=[], configured=configured
     )
 
 
