@@ -207,7 +207,7 @@ class VoiceService:
             log.warning("retrying %s in %s after %s (failure %d)", operation, region, error.code, failures)
             await asyncio.sleep(random.uniform(0, min(10.0, self._retry_base_delay * 2**failures)))
 
-    async def _pages(
+    async def pages(
         self, region: str, operation: str, key: str, params: dict[str, Any] | None = None
     ) -> list[dict[str, Any]]:
         """Follow NextToken to the end (botocore has no paginators for these operations)."""
@@ -224,11 +224,11 @@ class VoiceService:
     # Reads ---------------------------------------------------------------------------------
 
     async def list_connectors(self, region: str) -> list[VoiceConnector]:
-        items = await self._pages(region, "ListVoiceConnectors", "VoiceConnectors")
+        items = await self.pages(region, "ListVoiceConnectors", "VoiceConnectors")
         return [VoiceConnector.model_validate(item) for item in items]
 
     async def list_groups(self, region: str) -> list[VoiceConnectorGroup]:
-        items = await self._pages(region, "ListVoiceConnectorGroups", "VoiceConnectorGroups")
+        items = await self.pages(region, "ListVoiceConnectorGroups", "VoiceConnectorGroups")
         return [VoiceConnectorGroup.model_validate(item) for item in items]
 
     async def list_everywhere(
@@ -296,7 +296,7 @@ class VoiceService:
             params.update(FilterName=filter_name, FilterValue=filter_value)
         if status:
             params["Status"] = status
-        items = await self._pages(self.home_region, "ListPhoneNumbers", "PhoneNumbers", params)
+        items = await self.pages(self.home_region, "ListPhoneNumbers", "PhoneNumbers", params)
         return [PhoneNumber.model_validate(item) for item in items]
 
     async def phone_numbers_by_e164(self, numbers: list[str]) -> dict[str, PhoneNumber]:

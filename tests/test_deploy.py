@@ -72,9 +72,9 @@ VOICE_OPERATIONS = frozenset(
     botocore.session.get_session().get_service_model("chime-sdk-voice").operation_names
 )
 # VoiceService methods that take an operation name, and its position: call(region, operation, …),
-# _pages(region, operation, …), _create(region, operation, …), get_setting(region, operation, …),
+# pages(region, operation, …), _create(region, operation, …), get_setting(region, operation, …),
 # apply(operation, region, params).
-OPERATION_ARGUMENT = {"call": 1, "_pages": 1, "_create": 1, "get_setting": 1, "apply": 0}
+OPERATION_ARGUMENT = {"call": 1, "pages": 1, "_create": 1, "get_setting": 1, "apply": 0}
 # The embedded Chime SDK Voice emulator implements every operation; it is not a caller.
 NOT_CALLERS = ("bot/sandbox/",)
 

@@ -1,19 +1,19 @@
 """The ops registry is complete, and each resource's requests are exactly what the API's seeds show."""
 
-from typing import cast
-
 import pytest
 
 from bot.ops import connector, group, numbers, origination, proxy, registry
-from bot.voice import Across, VoiceService
+from bot.sandbox import RunningSandbox
+from bot.settings import AwsSettings
+from bot.voice import VoiceService
 from commands import parse
 from commands.connector import ConnectorCreate
 from commands.group import GroupCreate
 from commands.numbers import NumbersAssociate
 from commands.origination import OriginationDisable, OriginationSet
 from commands.proxy import ProxySet, ProxyShow
-from voice_domain.located import Located
-from voice_domain.shapes import Origination, PhoneNumber, Route, VoiceConnector, VoiceConnectorGroup
+from voice_domain.located import Reference
+from voice_domain.shapes import Origination
 
 PRIMARY = "abcdef1ghij2klmno3pqr4"
 
@@ -77,40 +77,16 @@ def test_force_is_sent_only_when_given() -> None:
     assert numbers.associate_options(unforced) == {}
 
 
-class _Origination:
-    """A VoiceService stand-in that knows one connector's origination."""
-
-    def __init__(self, current: Origination) -> None:
-        self.current = current
-
-    async def get_origination(self, region: str, connector_id: str) -> Origination:
-        return self.current
-
-    # An account with no groups and no numbers, for the preview's impact.
-    async def list_groups(self, region: str) -> list[VoiceConnectorGroup]:
-        return []
-
-    async def list_reachable(self, lister: object) -> Across[VoiceConnectorGroup]:
-        return Across({}, {})
-
-    async def list_phone_numbers(self, **_: str) -> list[PhoneNumber]:
-        return []
-
-
-async def test_toggle_keeps_the_current_routes() -> None:
+async def test_toggle_keeps_the_current_routes(sandbox: RunningSandbox) -> None:
     command = parse("origination disable pstn-primary")
     assert isinstance(command, OriginationDisable)
-    current = Origination(routes=[Route(host="10.0.0.1", port=5060)])
-    target = Located(
-        kind="connector",
-        id=PRIMARY,
-        name="pstn-primary",
-        region="us-east-1",
-        resource=VoiceConnector(voice_connector_id=PRIMARY),
-    )
-    voice = cast(VoiceService, _Origination(current))
-    plan = await origination.plan_toggle(command, voice, [target])
-    assert plan.calls[0].params["Origination"] == {
-        "Routes": [{"Host": "10.0.0.1", "Port": 5060}],
-        "Disabled": True,
-    }
+    route = {"Host": "10.0.0.1", "Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 1}
+    async with VoiceService(AwsSettings()) as voice:
+        await voice.call(
+            "us-east-1",
+            "PutVoiceConnectorOrigination",
+            {"VoiceConnectorId": PRIMARY, "Origination": {"Routes": [route], "Disabled": False}},
+        )
+        target = await voice.locate(Reference("connector", PRIMARY))
+        plan = await origination.plan_toggle(command, voice, [target])
+    assert plan.calls[0].params["Origination"] == {"Routes": [route], "Disabled": True}

@@ -57,12 +57,12 @@ class SipAppView(Model):
 
 async def list_rules(voice: VoiceService, region: str, app_id: str | None = None) -> list[SipRule]:
     params = {} if app_id is None else {"SipMediaApplicationId": app_id}
-    items = await voice._pages(region, "ListSipRules", "SipRules", params)
+    items = await voice.pages(region, "ListSipRules", "SipRules", params)
     return [SipRule.model_validate(item) for item in items]
 
 
 async def list_apps(voice: VoiceService, region: str) -> list[SipMediaApplication]:
-    items = await voice._pages(region, "ListSipMediaApplications", "SipMediaApplications")
+    items = await voice.pages(region, "ListSipMediaApplications", "SipMediaApplications")
     return [SipMediaApplication.model_validate(item) for item in items]
 
 
