@@ -6,10 +6,14 @@ keep (an invalid or denied attempt, a change) still opens, migrates and writes t
 
 import ast
 import asyncio
+import io
 import os
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.__main__ import main
 from bot.sandbox import RunningSandbox
 from bot.store import Status, Store
 
@@ -133,3 +137,26 @@ def test_only_the_store_imports_its_sql_half_and_only_when_a_store_is_used() -> 
         if name == "bot.store_sql"
     ]
     assert elsewhere == []
+
+
+def test_the_collector_resumes_when_a_long_running_subcommand_starts_and_never_in_a_one_shot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The executable pauses garbage collection while a subcommand loads (`command_line`): the
+    interactive console and `policy check` resume it before their work; a one-shot exits first."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path}/db.sqlite")
+    monkeypatch.delenv("POLICY_FILE", raising=False)
+    (tmp_path / "policy.yaml").write_text(ALLOW_ALL)
+    seen: list[str] = []
+
+    def started() -> None:
+        seen.append(capsys.readouterr().out)
+
+    assert main(["console", "--sandbox", "-c", "/voice help"], started=started) == 0
+    assert seen == [] and "/voice commands" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("/voice help\nquit\n"))
+    assert main(["console", "--sandbox"], started=started) == 0
+    assert seen == [""], "resumed before the session printed anything"
+    check = ["policy", "check", str(tmp_path / "policy.yaml"), "--as", "console", "--channel", "C0OPS"]
+    assert main([*check, "connector.create"], started=started) == 0
+    assert len(seen) == 2
