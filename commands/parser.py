@@ -46,6 +46,11 @@ def _match(tokens: list[str]) -> tuple[type[Command], list[str]]:
     if found is not None:
         command_class, length = found
         return command_class, tokens[length:]
+    family = [
+        command for command in COMMANDS if len(command.words) > 1 and command.words[0] == tokens[0].lower()
+    ]
+    if family:
+        raise _not_in_family(tokens, family)
     known = sorted({command.command_name() for command in COMMANDS})
     typed = " ".join(tokens[:2])
     close = difflib.get_close_matches(typed.lower(), known, n=3, cutoff=0.5)
@@ -55,6 +60,28 @@ def _match(tokens: list[str]) -> tuple[type[Command], list[str]]:
         token=tokens[0],
         usage="/voice COMMAND [ARGS...]",
         example="/voice help",
+    )
+
+
+def _not_in_family(tokens: list[str], family: list[type[Command]]) -> UsageError:
+    """`numbers on …`: the first word is right, so name what follows it and list what may."""
+    head = family[0].words[0]
+    rests = [" ".join(command.words[1:]) for command in family]
+    listed = ", ".join(f"`{rest}`" for rest in rests)
+    if len(tokens) < 2:
+        message = f"`{head}` needs one of: {listed}."
+    else:
+        typed = " ".join(tokens[1 : 1 + max(len(rest.split()) for rest in rests)]).lower()
+        close = difflib.get_close_matches(typed, rests, n=1, cutoff=0.5) or difflib.get_close_matches(
+            tokens[1].lower(), rests, n=1, cutoff=0.5
+        )
+        hint = f" Did you mean `{head} {close[0]}`?" if close else ""
+        message = f"There is no `/voice {head} {tokens[1]}`.{hint} After `{head}` comes one of: {listed}."
+    return UsageError(
+        message,
+        token=tokens[1] if len(tokens) > 1 else head,
+        usage=f"/voice {head} {{{'|'.join(rests)}}} [ARGS...]",
+        example=family[0].examples[0] if family[0].examples else f"/voice help {head}",
     )
 
 

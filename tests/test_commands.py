@@ -41,6 +41,10 @@ def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
     ("text", "token", "says"),
     [
         ("connectr", "connectr", "Did you mean"),
+        ("numbers on pstn-primary", "on", "After `numbers` comes one of: `list`, `associate`"),
+        ("group faiover pstn-failover", "faiover", "Did you mean `group failover`?"),
+        ("origination rout add vc", "rout", "Did you mean `origination route add`?"),
+        ("origination", "origination", "`origination` needs one of: `show`"),
         (
             "origination set vc --route 10.0.0.1:99999/udp,priority=1,weight=1",
             "10.0.0.1:99999/udp,priority=1,weight=1",
