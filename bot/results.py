@@ -166,6 +166,9 @@ class NumberMove(Model):
     number: str
     current: str | None
     note: str | None = None
+    # `current` as people read it (`connector pstn-primary (abc…)`) where it differs: `current`
+    # stays AWS's form (`VoiceConnectorId abc…`), which undo and crash reconciliation compare.
+    shown: str | None = None
 
 
 class Impact(Model):

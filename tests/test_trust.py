@@ -127,7 +127,7 @@ async def test_a_forced_move_names_each_source_and_takes_disassociate_s_approval
             VoiceConnectorGroupId=source, E164PhoneNumbers=["+12065550172"]
         )
     preview = await preview_of(bot, await bot.command("numbers associate pstn-failover +12065550172 --force"))
-    assert f"taken from: VoiceConnectorGroupId {source}" in text_of(preview)
+    assert f"taken from: group elsewhere ({source})" in text_of(preview)
     assert "Needs approval" in text_of(preview)  # numbers.disassociate needs approval in this policy
 
 

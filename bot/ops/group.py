@@ -167,8 +167,7 @@ async def plan_create(command: GroupCreate, voice: VoiceService, located: list[L
     moves: list[NumberMove] = []
     warnings: list[str] = []
     if command.numbers:
-        records = await voice.phone_numbers_by_e164(command.numbers)
-        moves = [numbers.move(number, records.get(number), None, True, False) for number in command.numbers]
+        moves = await numbers.moves_of(command.numbers, voice, None, associating=True, force=False)
         warnings = numbers.number_warnings(moves, associating=True)
         calls += numbers.batches(
             numbers.ASSOCIATE, region, NEW_GROUP_ID, command.numbers, voice, created_id=True

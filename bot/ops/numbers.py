@@ -234,8 +234,7 @@ async def _plan(
     *,
     force: bool,
 ) -> Plan:
-    records = await voice.phone_numbers_by_e164(command.numbers)
-    moves = [move(number, records.get(number), target, associating, force) for number in command.numbers]
+    moves = await moves_of(command.numbers, voice, target, associating=associating, force=force)
     warnings = number_warnings(moves, associating)
     if associating and all((move.note or "").startswith(_ALREADY_HERE) for move in moves):
         raise NothingToDo(f"Every number given is already associated with {describe(target)}.")
@@ -243,7 +242,9 @@ async def _plan(
     calls = batches(operation, target.region, target.id, list(command.numbers), voice, extra=extra)
     verb = "Associate" if associating else "Disassociate"
     preposition = "with" if associating else "from"
-    sources = sorted({move.current for move in moves if move.note == "moves here" and move.current})
+    sources = sorted(
+        {move.shown or move.current for move in moves if move.note == "moves here" and move.current}
+    )
     if sources:
         warnings.append(f"Numbers are taken from: {', '.join(sources)}.")
     return new_plan(
@@ -262,10 +263,26 @@ def location(association: Association) -> str:
     return f"{association.name} {association.value}"
 
 
+async def moves_of(
+    numbers: list[str], voice: VoiceService, target: Located | None, *, associating: bool, force: bool
+) -> list[NumberMove]:
+    """Where each number is now, by name, and what the change does to it (see `move`)."""
+    records = await voice.phone_numbers_by_e164(numbers)
+    routed = any(record.associated_with() for record in records.values())
+    routes = (await _route_names(voice))[0] if routed else {}
+    return [move(number, records.get(number), target, associating, force, routes) for number in numbers]
+
+
 def move(
-    number: str, record: PhoneNumber | None, target: Located | None, associating: bool, force: bool
+    number: str,
+    record: PhoneNumber | None,
+    target: Located | None,
+    associating: bool,
+    force: bool,
+    routes: dict[str, str],
 ) -> NumberMove:
-    """Where a number is now and what the change does to it; `target` None is a group not yet made."""
+    """Where a number is now and what the change does to it; `target` None is a group not yet made.
+    `routes` names connectors and groups by ID (see `_route_names`) for the preview."""
     if record is None:
         return NumberMove(number=number, current=None, note="not in this account: AWS will refuse it")
     kind = target.kind if target is not None else "group"
@@ -280,7 +297,8 @@ def move(
         note = f"not associated with this {kind}: AWS will refuse it"
     else:
         note = None
-    return NumberMove(number=number, current=current, note=note)
+    shown = route_of(record, routes) if association else None
+    return NumberMove(number=number, current=current, note=note, shown=shown)
 
 
 def number_warnings(moves: list[NumberMove], associating: bool) -> list[str]:
@@ -352,8 +370,11 @@ def undo_associate(outcome: Outcome) -> str:
 
 def associate_caveats(outcome: Outcome) -> list[str]:
     before = outcome.plan.before or {}
+    # Where each was, by name as the preview showed it (changes recorded before names were shown
+    # have only AWS's form).
+    named = {move.number: move.shown for move in outcome.plan.moves if move.shown}
     moved = [
-        f"{number} (was {before[number]})"
+        f"{number} (was {named.get(number) or before[number]})"
         for number in outcome.succeeded_numbers
         if before.get(number) and not _was_on_target(outcome, number)
     ]

@@ -146,7 +146,7 @@ def plan_view(plan: Plan, *, dry_run: bool = False) -> Doc:
     parts.extend(_impact(plan))
     if plan.moves:
         rows = tuple(
-            (move.number, readable_number(move.number), move.current or "-", move.note or "")
+            (move.number, readable_number(move.number), move.shown or move.current or "-", move.note or "")
             for move in plan.moves
         )
         header = ("Number", "Readable", "Now associated with", "Note")
