@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import RecordedRequest, RunningSandbox
+from bot.sandbox import SECONDARY_CONNECTOR_ID, RecordedRequest, RunningSandbox
 from bot.slack.actions import APPLY_ACTION
 from tests.helpers.bot_harness import BotHarness
 from tests.helpers.console_process import run_console
@@ -103,3 +103,105 @@ async def test_a_group_delete_whose_first_step_fails_stops_there_and_says_so(bot
         assert (
             len(group["VoiceConnectorItems"]) == 2
         )  # members untouched: nothing half-applied after the failure
+
+
+SECRET = "never-shown-Pa55word"
+
+
+async def test_a_connector_delete_names_all_it_takes_and_its_undo_what_it_cannot_bring_back(
+    bot: BotHarness,
+) -> None:
+    """Everything on the connector is listed before the delete (SIP user names, never passwords);
+    the undo brings back the name, encryption and tags, and names the rest with the commands."""
+    async with voice_client(bot.sandbox, "us-west-2") as voice:
+        vc = {"VoiceConnectorId": SECONDARY_CONNECTOR_ID}
+        route = {"Host": "sbc9.example.com", "Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
+        await voice.put_voice_connector_origination(**vc, Origination={"Routes": [route], "Disabled": False})
+        await voice.put_voice_connector_termination(
+            **vc, Termination={"CpsLimit": 5, "CallingRegions": ["US"], "CidrAllowedList": ["203.0.113.0/24"]}
+        )
+        await voice.put_voice_connector_termination_credentials(
+            **vc, Credentials=[{"Username": "trunk-west", "Password": SECRET}]
+        )
+        await voice.put_voice_connector_emergency_calling_configuration(
+            **vc,
+            EmergencyCallingConfiguration={
+                "DNIS": [{"EmergencyPhoneNumber": "+12065550199", "CallingCountry": "US"}]
+            },
+        )
+        await voice.put_voice_connector_logging_configuration(
+            **vc, LoggingConfiguration={"EnableSIPLogs": True}
+        )
+        await voice.put_voice_connector_streaming_configuration(
+            **vc,
+            StreamingConfiguration={
+                "DataRetentionInHours": 24,
+                "Disabled": False,
+                "StreamingNotificationTargets": [{"NotificationTarget": "SNS"}],
+            },
+        )
+        [connector] = [
+            c
+            for c in (await voice.list_voice_connectors())["VoiceConnectors"]
+            if c["VoiceConnectorId"] == SECONDARY_CONNECTOR_ID
+        ]
+        await voice.tag_resource(
+            ResourceARN=connector["VoiceConnectorArn"],
+            Tags=[{"Key": "team", "Value": "voice"}, {"Key": "cost-centre", "Value": "4711"}],
+        )
+
+    preview = await preview_of(bot, await bot.command("connector delete pstn-secondary --reason retire"))
+    shown = text_of(preview)
+    for listed in (
+        "member of group",
+        "origination routes",
+        "sbc9.example.com:5060/udp",
+        "termination",
+        "5 cps, calling regions US, networks 203.0.113.0/24",
+        "SIP users",
+        "trunk-west",
+        "emergency calling",
+        "+12065550199",
+        "logging",
+        "SIP logs on",
+        "streaming",
+        "retention 24 h, notifications SNS",
+        "tag team",
+        "tag cost-centre",
+    ):
+        assert listed in shown, listed
+    assert "passwords cannot come back" in shown
+    change_id = button_value(preview, APPLY_ACTION)
+    [result] = await (await bot.click(APPLY_ACTION, change_id, preview, user="U0BOB")).wait()
+    assert "Applied" in text_of(result)
+    record = await bot.runtime.store.get(change_id)
+    assert record is not None and record.plan is not None
+    assert SECRET not in record.plan.model_dump_json() and SECRET not in shown
+
+    undo = await preview_of(bot, await bot.command(f"undo {change_id}"))
+    caveats = text_of(undo)
+    assert "new ID" in caveats and "name, region, encryption setting and tags" in caveats
+    for not_restored in (
+        "origination routes (sbc9.example.com:5060/udp",
+        "termination (enabled, 5 cps",
+        "SIP users (trunk-west)",
+        "emergency calling (+12065550199",
+        "logging (SIP logs on",
+        "streaming (enabled",
+        "membership of group pstn-failover",
+    ):
+        assert not_restored in caveats, not_restored
+    assert (
+        "/voice termination set pstn-secondary --cps 5 --calling-regions US --cidr 203.0.113.0/24" in caveats
+    )
+    assert "/voice termination credentials add pstn-secondary USER" in caveats
+    [restored] = await (await bot.click(APPLY_ACTION, button_value(undo, APPLY_ACTION), undo)).wait()
+    assert "Applied" in text_of(restored)
+    async with voice_client(bot.sandbox, "us-west-2") as voice:
+        [back] = [
+            c
+            for c in (await voice.list_voice_connectors())["VoiceConnectors"]
+            if c["Name"] == "pstn-secondary"
+        ]
+        tags = (await voice.list_tags_for_resource(ResourceARN=back["VoiceConnectorArn"]))["Tags"]
+    assert sorted((t["Key"], t["Value"]) for t in tags) == [("cost-centre", "4711"), ("team", "voice")]

@@ -175,9 +175,14 @@ class Row:
 
 
 def _connector_back_without_its_settings(before: Account, after: Account) -> bool:
-    """A deleted connector comes back by name and region, without its origination or groups."""
+    """A deleted connector comes back by name, region and tags, without its origination or groups."""
     back = after["connectors"].get("doomed-vc")
-    return back is not None and back["region"] == "us-west-2" and back["origination"] is None
+    return (
+        back is not None
+        and back["region"] == "us-west-2"
+        and back["origination"] is None
+        and back["tags"] == {"team": "voice"}
+    )
 
 
 ROUTE = "--route 10.24.34.7:5060/udp,priority=1,weight=10"
@@ -284,12 +289,12 @@ ROWS = (
             and account["groups"]["doomed-group"]["members"] == [("pstn-primary", 2)]
         ),
         setup=(
-            "connector create doomed-vc --region us-west-2",
+            "connector create doomed-vc --region us-west-2 --tag team=voice",
             "group create doomed-group --member doomed-vc:1 --member pstn-primary:2",
             f"origination set doomed-vc {ROUTE}",
         ),
         restored=_connector_back_without_its_settings,
-        caveat="new outbound host name",
+        caveat="does not restore the old connector's origination routes",
     ),
     Row(
         GroupCreate,

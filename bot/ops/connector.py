@@ -2,16 +2,17 @@
 read-backs, inverses and views."""
 
 import asyncio
+import contextlib
 import shlex
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from pydantic import field_serializer
+from pydantic import Field, field_serializer
 
 from bot.aws_errors import VoiceError
+from bot.ops import connector_logging, emergency, impact, origination, proxy, streaming, termination
 from bot.ops import group as groups
-from bot.ops import impact, origination, proxy
 from bot.ops.common import (
     NothingToDo,
     Unplannable,
@@ -37,9 +38,14 @@ from commands.connector import (
     ConnectorUntag,
 )
 from commands.connector import ConnectorList as ConnectorListCommand
+from voice_domain.connector_logging import LoggingConfiguration
+from voice_domain.emergency import EmergencyCalling
 from voice_domain.located import Located, Reference
 from voice_domain.shapes import AwsShape, Origination, Proxy, Tag, VoiceConnector
-from voice_domain.tags import MAX_TAGS
+from voice_domain.streaming import StreamingConfiguration
+from voice_domain.tags import MAX_TAGS, RESERVED_PREFIX
+from voice_domain.termination import Termination
+from voice_domain.values import display_number
 
 
 class GroupMembership(AwsShape):
@@ -49,9 +55,12 @@ class GroupMembership(AwsShape):
 
 
 class ConnectorDeleted(AwsShape):
-    """A connector delete's `before`: what goes with the connector, for the history and undo's caveats.
+    """A connector delete's `before`: everything that goes with the connector, for the preview, the
+    history and undo's caveats. SIP users are names only: AWS never returns a password.
 
     Recorded as plans always have: the connector without unset members, settings never made as null.
+    `complete` is False in records made before termination, SIP users, logging, streaming, emergency
+    calling and tags were kept (their absence there says nothing about the connector).
     """
 
     voice_connector: VoiceConnector
@@ -59,13 +68,68 @@ class ConnectorDeleted(AwsShape):
     groups: list[GroupMembership]
     origination: Origination | None
     proxy: Proxy | None
+    termination: Termination | None = None
+    sip_users: list[str] = Field(default_factory=list)
+    logging: LoggingConfiguration | None = None
+    streaming: StreamingConfiguration | None = None
+    emergency_calling: EmergencyCalling | None = None
+    tags: dict[str, str] = Field(default_factory=dict)
+    complete: bool = False
 
-    @field_serializer("voice_connector", "origination", "proxy")
+    @field_serializer(
+        "voice_connector", "origination", "proxy", "termination", "logging", "streaming", "emergency_calling"
+    )
     def _without_unset_members(self, shape: AwsShape | None) -> dict[str, object] | None:
         return shape.to_api() if shape is not None else None
 
     def recorded(self) -> dict[str, object]:
         return self.model_dump(mode="json", by_alias=True)
+
+    def settings(self) -> list[tuple[str, str]]:
+        """(what, as it was) for each setting that goes with the connector, in the order a preview
+        lists them; settings never made (or all off) are left out."""
+        found: list[tuple[str, str]] = []
+        if self.origination is not None:
+            routes = origination.routes_text(self.origination) or "(none)"
+            found.append(
+                ("origination routes", routes + (" (disabled)" if self.origination.disabled else ""))
+            )
+        if self.termination is not None:
+            found.append(("termination", termination_text(self.termination)))
+        if self.sip_users:
+            found.append(("SIP users", ", ".join(self.sip_users)))
+        if self.emergency_calling is not None:
+            found.append(("emergency calling", "; ".join(e.describe() for e in self.emergency_calling.dnis)))
+        if self.logging is not None and (self.logging.sip_logs or self.logging.media_metrics):
+            found.append(("logging", logging_text(self.logging)))
+        if self.streaming is not None:
+            (_, enabled), *others = streaming.described(self.streaming).items()
+            found.append(("streaming", ", ".join([enabled, *(f"{k.lower()} {v}" for k, v in others)])))
+        if self.proxy is not None:
+            found.append(("proxy", proxy.summary_of(self.proxy)))
+        found += [(f"tag {key}", value) for key, value in sorted(self.tags.items())]
+        return found
+
+
+def termination_text(settings: Termination) -> str:
+    """Every termination setting, as `termination set` would state it."""
+    settled = settings.settled()
+    words = [
+        "disabled" if settled.disabled else "enabled",
+        f"{settled.cps_limit} cps",
+        f"calling regions {','.join(settled.calling_regions or []) or 'none'}",
+        f"networks {', '.join(settled.cidr_allowed_list or []) or 'none'}",
+    ]
+    if settled.default_phone_number:
+        words.append(f"default number {display_number(settled.default_phone_number)}")
+    return ", ".join(words)
+
+
+def logging_text(settings: LoggingConfiguration) -> str:
+    return (
+        f"SIP logs {'on' if settings.sip_logs else 'off'}, "
+        f"media metric logs {'on' if settings.media_metrics else 'off'}"
+    )
 
 
 # Reads -------------------------------------------------------------------------------------
@@ -212,15 +276,16 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
     AWS refuses DeleteVoiceConnector while numbers are associated with the connector (API
     reference: DeleteVoiceConnector) or while a group lists it. Group membership is removed in the
     same previewed change; numbers are not (no bot command puts numbers on a connector back), so
-    they must be disassociated first and the refusal names them. Origination and proxy settings go
-    with the connector; the plan's `before` keeps them, so the history shows what was lost.
+    they must be disassociated first and the refusal names them. Every other setting goes with the
+    connector (origination, termination and its SIP users, emergency calling, logging, streaming,
+    proxy, tags): the preview lists each, and the plan's `before` keeps them for the history and
+    undo's caveats.
     """
     target = located[0]
-    numbers, listed_groups, current_origination, current_proxy = await asyncio.gather(
+    numbers, listed_groups, lost = await asyncio.gather(
         voice.list_phone_numbers(filter_name="VoiceConnectorId", filter_value=target.id),
         voice.list_everywhere(voice.list_groups),
-        voice.get_origination(target.region, target.id),
-        voice.get_proxy(target.region, target.id),
+        _what_goes_with(voice, target),
     )
     if numbers:
         shown = ", ".join(number.number for number in numbers[:10])
@@ -242,6 +307,16 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
             operation="DeleteVoiceConnector", region=target.region, params={"VoiceConnectorId": target.id}
         )
     )
+    deleted = lost.model_copy(
+        update={
+            "groups": [
+                GroupMembership(
+                    voice_connector_group_id=group.voice_connector_group_id, name=group.name, region=region
+                )
+                for region, group in memberships
+            ]
+        }
+    )
     changes = [FieldChange(field="voice connector", before=describe(target), after=None)]
     changes += [
         FieldChange(
@@ -251,29 +326,19 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
         )
         for region, group in memberships
     ]
-    if current_origination is not None:
-        routes = origination.routes_text(current_origination)
-        changes.append(FieldChange(field="origination routes", before=routes, after=None))
+    changes += [FieldChange(field=what, before=was, after=None) for what, was in deleted.settings()]
     warnings = [
         f"Group {group.name} ({group.voice_connector_group_id}) will have no members left: "
         "calls to its numbers will fail."
         for _, group in memberships
         if len(group.voice_connector_items) == 1
     ]
-    connector = target.resource
-    assert isinstance(connector, VoiceConnector)
-    before = ConnectorDeleted(
-        voice_connector=connector,
-        region=target.region,
-        groups=[
-            GroupMembership(
-                voice_connector_group_id=group.voice_connector_group_id, name=group.name, region=region
-            )
-            for region, group in memberships
-        ],
-        origination=current_origination,
-        proxy=current_proxy,
-    ).recorded()
+    if deleted.sip_users:
+        warnings.append(
+            f"Its SIP users ({', '.join(deleted.sip_users)}) go with it, and their passwords cannot come "
+            "back (AWS never returns them): an undo cannot restore them."
+        )
+    current_origination = deleted.origination
     live = len(current_origination.routes) if current_origination and not current_origination.disabled else 0
     reach = await impact.of_connector(voice, target, impact.ConnectorChange("stops", live), listed_groups)
     return new_plan(
@@ -282,8 +347,45 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
         target=target,
         changes=changes,
         warnings=warnings,
-        before=before,
+        before=deleted.recorded(),
         impact=reach,
+    )
+
+
+async def _what_goes_with(voice: VoiceService, target: Located) -> ConnectorDeleted:
+    """Every setting of the connector, read concurrently (one Get or List each)."""
+    connector = target.resource
+    assert isinstance(connector, VoiceConnector)
+    region, connector_id = target.region, target.id
+    routing, access = await asyncio.gather(
+        asyncio.gather(
+            voice.get_origination(region, connector_id),
+            voice.get_proxy(region, connector_id),
+            streaming.current_streaming(voice, region, connector_id),
+            emergency.current_emergency(voice, region, connector_id),
+        ),
+        asyncio.gather(
+            termination.get_termination(voice, region, connector_id),
+            termination.usernames_of(voice, region, connector_id),
+            connector_logging.current_logging(voice, region, connector_id),
+            list_tags(voice, region, arn_of(target)),
+        ),
+    )
+    current_origination, current_proxy, current_streaming, current_emergency = routing
+    current_termination, users, logging, tags = access
+    return ConnectorDeleted(
+        voice_connector=connector,
+        region=region,
+        groups=[],
+        origination=current_origination,
+        proxy=current_proxy,
+        termination=current_termination,
+        sip_users=sorted(users),
+        logging=logging,
+        streaming=current_streaming,
+        emergency_calling=current_emergency,
+        tags=tags,
+        complete=True,
     )
 
 
@@ -462,32 +564,87 @@ async def untag_seen(call: ApiCall, voice: VoiceService) -> bool:
 
 
 def recreate(outcome: Outcome) -> str:
-    """`connector create` with the deleted connector's name, region and encryption."""
+    """`connector create` with the deleted connector's name, region, encryption and tags."""
     if outcome.status != "applied":
         raise no_single_state("connector delete", outcome)
     deleted = ConnectorDeleted.model_validate(outcome.plan.before)
     connector = deleted.voice_connector
-    text = f"connector create {shlex.quote(connector.name)} --region {deleted.region}"
-    return text + ("" if connector.require_encryption is not False else " --no-encryption")
+    words = ["connector", "create", shlex.quote(connector.name), "--region", deleted.region]
+    if connector.require_encryption is False:
+        words.append("--no-encryption")
+    restorable, _ = _tags_of(deleted)
+    words += [f"--tag {shlex.quote(f'{key}={value}')}" for key, value in restorable.items()]
+    return " ".join(words)
+
+
+def _tags_of(deleted: ConnectorDeleted) -> tuple[dict[str, str], list[str]]:
+    """(the tags `connector create --tag KEY=VALUE` can put back, the keys it cannot): a key with
+    '=' cannot be written that way, and AWS refuses keys with its reserved prefix."""
+    restorable = {
+        key: value
+        for key, value in deleted.tags.items()
+        if "=" not in key and not key.lower().startswith(RESERVED_PREFIX)
+    }
+    return restorable, sorted(deleted.tags.keys() - restorable.keys())
 
 
 def recreate_caveats(outcome: Outcome) -> list[str]:
-    """A deleted connector never comes back as it was; say what differs before anyone confirms."""
+    """A deleted connector never comes back as it was: say what differs, what is not restored, and
+    the commands that put back what can be put back, before anyone confirms it."""
     deleted = ConnectorDeleted.model_validate(outcome.plan.before)
+    name = deleted.voice_connector.name
+    restored = "its name, region, encryption setting" + (" and tags" if _tags_of(deleted)[0] else "")
     caveats = [
-        "A deleted connector cannot come back as it was: undoing creates a new one with a new ID and a "
-        "new outbound host name, which the SBCs must be given."
+        f"A deleted connector cannot come back as it was: undoing creates a new one with {restored}, "
+        "but a new ID and a new outbound host name, which the SBCs must be given."
     ]
-    lost = []
-    if deleted.origination is not None:
-        routes = deleted.origination.routes
-        lost.append(f"origination routes ({'; '.join(route.describe() for route in routes) or 'none'})")
-    if deleted.proxy is not None:
-        lost.append("proxy settings")
+    lost = [f"{what} ({was})" for what, was in deleted.settings() if not what.startswith("tag ")]
+    _, unrestorable_tags = _tags_of(deleted)
+    lost += [f"tag {key} ({deleted.tags[key]})" for key in unrestorable_tags]
     lost += [f"membership of group {g.name} ({g.voice_connector_group_id})" for g in deleted.groups]
     if lost:
-        caveats.append(f"It does not restore the old connector's {', '.join(lost)}: set them on the new one.")
+        caveats.append(f"It does not restore the old connector's {'; '.join(lost)}.")
+    if not deleted.complete:
+        caveats.append(
+            "This delete was recorded before termination, SIP users, logging, streaming, emergency "
+            "calling and tags were kept: whatever the old connector had of them is not known here, "
+            "and is not restored."
+        )
+    if deleted.sip_users:
+        caveats.append(
+            f"SIP users {', '.join(deleted.sip_users)} cannot be restored with their passwords (AWS never "
+            f"returns them): add each again with `/voice termination credentials add {name} USER` and give "
+            "the SIP hosts the new passwords."
+        )
+    commands = _restore_commands(deleted)
+    if commands:
+        caveats.append(
+            "Once it is applied, put the settings back on the new connector with: "
+            + "; ".join(f"`/voice {command}`" for command in commands)
+        )
     return caveats
+
+
+def _restore_commands(deleted: ConnectorDeleted) -> list[str]:
+    """The commands that put the deleted connector's settings back on the new one (found by its
+    name, which the new one shares), in an order AWS accepts: emergency calling needs origination
+    and termination first. Proxy sessions reached end of support, so no command is offered for them."""
+    name = shlex.quote(deleted.voice_connector.name)
+    commands = []
+    if deleted.origination is not None and deleted.origination.routes:
+        routes = " ".join(f"--route {shlex.quote(route.describe())}" for route in deleted.origination.routes)
+        disabled = " --disabled" if deleted.origination.disabled else ""
+        commands.append(f"origination set {name} {routes}{disabled}")
+    if deleted.termination is not None:
+        commands.append(termination.restore_command(name, deleted.termination.to_api()))
+    if deleted.emergency_calling is not None:
+        commands.append(emergency.restore_command(name, deleted.emergency_calling.to_api()))
+    if deleted.logging is not None and (deleted.logging.sip_logs or deleted.logging.media_metrics):
+        commands.append(connector_logging.restore_command(name, deleted.logging.to_api()))
+    if deleted.streaming is not None:
+        with contextlib.suppress(CannotUndo):  # call analytics `streaming set` cannot write: listed above
+            commands.append(streaming.restore_command(name, deleted.streaming.to_api(), None))
+    return commands
 
 
 def _recorded(words: str, outcome: Outcome) -> VoiceConnector:
