@@ -56,17 +56,6 @@ class ConnectorList(Model):
     warnings: list[str] = Field(default_factory=list)
 
 
-class ConnectorDetail(Model):
-    kind: Literal["connector_detail"] = "connector_detail"
-    connector: VoiceConnector
-    region: str
-    origination: Origination | None
-    proxy: Proxy | None
-    number_count: int
-    # Regions that did not answer, and what that leaves uncertain: shown above the result.
-    warnings: list[str] = Field(default_factory=list)
-
-
 class GroupList(Model):
     kind: Literal["group_list"] = "group_list"
     by_region: dict[str, list[VoiceConnectorGroup]]

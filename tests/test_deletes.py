@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import SECONDARY_CONNECTOR_ID, RecordedRequest, RunningSandbox
+from bot.sandbox import PRIMARY_CONNECTOR_ID, SECONDARY_CONNECTOR_ID, RecordedRequest, RunningSandbox
 from bot.slack.actions import APPLY_ACTION
 from tests.helpers.bot_harness import BotHarness
 from tests.helpers.console_process import run_console
@@ -205,3 +205,17 @@ async def test_a_connector_delete_names_all_it_takes_and_its_undo_what_it_cannot
         ]
         tags = (await voice.list_tags_for_resource(ResourceARN=back["VoiceConnectorArn"]))["Tags"]
     assert sorted((t["Key"], t["Value"]) for t in tags) == [("cost-centre", "4711"), ("team", "voice")]
+
+
+async def test_connector_show_counts_numbers_reaching_it_directly_and_through_its_group(
+    bot: BotHarness,
+) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector(
+            VoiceConnectorId=PRIMARY_CONNECTOR_ID, E164PhoneNumbers=["+12065550144"]
+        )
+        await voice.associate_phone_numbers_with_voice_connector_group(
+            VoiceConnectorGroupId=GROUP_ID, E164PhoneNumbers=["+12065550145", "+12065550146", "+12065550147"]
+        )
+    [shown] = await (await bot.command("connector show pstn-primary")).wait()
+    assert f"4: 1 directly, 3 through group pstn-failover ({GROUP_ID}, us-east-1)" in text_of(shown)

@@ -24,7 +24,7 @@ from bot.ops.common import (
 )
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, Creates, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part, Table
-from bot.results import ApiCall, ConnectorDetail, ConnectorList, FieldChange, Model, Outcome, Plan
+from bot.results import ApiCall, ConnectorList, FieldChange, Impact, Model, Outcome, Plan
 from bot.voice import VoiceService
 from commands import ChangeCommand
 from commands.connector import (
@@ -160,21 +160,46 @@ def _encryption(connector: VoiceConnector) -> str:
     return "required" if connector.require_encryption else "off"
 
 
+class ConnectorDetail(Model):
+    connector: VoiceConnector
+    region: str
+    origination: Origination | None
+    proxy: Proxy | None
+    direct_numbers: int
+    reach: Impact
+    """Numbers reaching the connector directly and through its groups (`reach.groups`), as
+    bot/ops/impact.py counts them for a preview."""
+    warnings: list[str] = Field(default_factory=list)
+
+
 async def read_show(command: ConnectorShow, voice: VoiceService) -> ConnectorDetail:
     target = await voice.locate(Reference("connector", command.connector), partial_ok=True)
-    current_origination, current_proxy, numbers = await asyncio.gather(
+    # Only the counts are read from the impact: "fewer routes" is the effect that names no other member.
+    current_origination, current_proxy, numbers, reach = await asyncio.gather(
         voice.get_origination(target.region, target.id),
         voice.get_proxy(target.region, target.id),
         voice.list_phone_numbers(filter_name="VoiceConnectorId", filter_value=target.id),
+        impact.of_connector(voice, target, impact.ConnectorChange("fewer routes")),
     )
     return ConnectorDetail(
         connector=target.resource,
         region=target.region,
         origination=current_origination,
         proxy=current_proxy,
-        number_count=len(numbers),
-        warnings=target.warnings,
+        direct_numbers=len(numbers),
+        reach=reach,
+        warnings=[*target.warnings, *reach.unknown],
     )
+
+
+def numbers_text(direct: int, reach: Impact) -> str:
+    """`4: 1 directly, 3 through group edge (ID, region)`: every number whose calls reach it."""
+    through = max(reach.numbers - direct, 0)
+    ways = [f"{direct} directly"]
+    if reach.groups:
+        noun = "group" if len(reach.groups) == 1 else "groups"
+        ways.append(f"{through} through {noun} {' and '.join(reach.groups)}")
+    return f"{direct + through}: {', '.join(ways)}"
 
 
 def view_show(result: ConnectorDetail) -> Doc:
@@ -187,7 +212,7 @@ def view_show(result: ConnectorDetail) -> Doc:
                 ("Region", result.region),
                 ("Outbound host", connector.outbound_host_name or "?"),
                 ("Encryption", _encryption(connector)),
-                ("Numbers associated", str(result.number_count)),
+                ("Numbers", numbers_text(result.direct_numbers, result.reach)),
                 ("Origination", origination.summary_of(result.origination)),
                 ("Proxy", proxy.summary_of(result.proxy)),
             )
