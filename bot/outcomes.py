@@ -88,10 +88,17 @@ class Proposed:
 
 @dataclass(frozen=True)
 class Undoing:
-    """The inverse change's answer, with what undoing cannot restore."""
+    """The inverse change's answer, with what undoing cannot restore, and the changes applied since
+    that it overwrites too (`bot.undo.reverted`)."""
 
     answer: "Answer"
     caveats: tuple[str, ...]
+    undone: str = ""
+    reverts: tuple[ChangeRecord, ...] = ()
+    """Oldest first. Those requested in a channel whose history the asker may not read are listed
+    without their command (`hidden`, by change ID)."""
+    hidden: frozenset[str] = frozenset()
+    names: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

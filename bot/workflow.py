@@ -9,11 +9,11 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot import claims, history, metrics, reconciliation
+from bot import claims, history, metrics, reconciliation, undo
 from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
 from bot.engine import Engine
@@ -52,7 +52,6 @@ from bot.render.doc import Doc
 from bot.results import Outcome, Plan
 from bot.store import ChangeRecord, ClaimRefused, Status, Store, StoreUnavailable, expiry, now
 from bot.surfaces import NO_SURFACES, Surfaces
-from bot.undo import inverse_command, undo_caveats
 from commands import ChangeCommand, Command, ReadCommand, UsageError, find
 from commands.audit import HISTORY_EVERYWHERE, History, Undo
 from commands.numbers import NumbersChange
@@ -156,13 +155,33 @@ class Workflow:
             return NotFound(command.change_id, applied=True)
         name = str((record.command or {}).get("words", ""))
         outcome = record.result
+        later = await undo.changes_after(self.store, record)
         try:
-            text = inverse_command(name, outcome) + command.passed_on()
+            inverse = undo.inverse_command(name, outcome)
         except CannotUndo as reason:
-            return UndoImpossible(command.change_id, str(reason))
-        answer = await self._handle(replace(request, text=text), undo_of=record.id)
-        caveats = tuple(undo_caveats(name, outcome))
-        return Undoing(answer, caveats) if caveats else answer
+            gone = undo.target_gone(record, later, None)
+            return UndoImpossible(command.change_id, gone or str(reason))
+        gone = undo.target_gone(record, later, inverse)
+        if gone is not None:
+            return UndoImpossible(command.change_id, gone)
+        answer = await self._handle(replace(request, text=inverse + command.passed_on()), undo_of=record.id)
+        caveats = tuple(undo.undo_caveats(name, outcome))
+        plan = answer.plan if isinstance(answer, Proposed | DryRun) else None
+        reverts = tuple(undo.reverted(later, plan)) if plan is not None else ()
+        if not caveats and not reverts:
+            return answer
+        return Undoing(answer, caveats, record.id, reverts, *await self._visibility(request, reverts))
+
+    async def _visibility(
+        self, request: Request, records: tuple[ChangeRecord, ...]
+    ) -> tuple[frozenset[str], Mapping[str, str]]:
+        """Of `records`, those whose command the asker may not read (requested in another channel,
+        without `history.read.all`), and the people involved by name."""
+        everywhere = self.policy.decide(request.subject(), HISTORY_EVERYWHERE).allowed
+        hidden = frozenset(r.id for r in records if not everywhere and r.channel_id != request.channel_id)
+        people = self.surfaces.people
+        names = await people.names({r.requested_by for r in records}) if people and records else {}
+        return hidden, names
 
     async def _from_store(self, request: Request, command: Command) -> Answer:
         """A command answered from the shared store; one that proposes a change is planned as typed."""

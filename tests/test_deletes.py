@@ -219,3 +219,34 @@ async def test_connector_show_counts_numbers_reaching_it_directly_and_through_it
         )
     [shown] = await (await bot.command("connector show pstn-primary")).wait()
     assert f"4: 1 directly, 3 through group pstn-failover ({GROUP_ID}, us-east-1)" in text_of(shown)
+
+
+async def test_undo_of_an_undo_after_its_group_was_deleted_and_recreated_names_both_changes(
+    bot: BotHarness,
+) -> None:
+    """The undo's inverse names the old group ID: rather than AWS's bare NotFoundException, the
+    refusal says which change deleted the group and which recreated it, and the command for its new ID."""
+    failover = await _applied(bot, "group failover pstn-failover")
+    back = await _applied(bot, f"undo {failover}")
+    deleted = await _applied(bot, "group delete pstn-failover", approver="U0BOB")
+    recreated = await _applied(bot, f"undo {deleted}")
+    async with voice_client(bot.sandbox) as voice:
+        [group] = (await voice.list_voice_connector_groups())["VoiceConnectorGroups"]
+    new_id = group["VoiceConnectorGroupId"]
+    updates = len(sent(bot, "UpdateVoiceConnectorGroup"))
+
+    [refusal] = await (await bot.command(f"undo {back}")).wait()
+    shown = text_of(refusal)
+    assert "NotFoundException" not in shown
+    assert f"group pstn-failover ({GROUP_ID}) was deleted after it, by change {deleted}" in shown
+    assert f"recreated with a new ID, {new_id}, by change {recreated}" in shown
+    assert f"/voice group failover {new_id} --to" in shown
+    assert len(sent(bot, "UpdateVoiceConnectorGroup")) == updates  # nothing was sent
+
+
+async def _applied(bot: BotHarness, text: str, *, approver: str = "U0ALICE") -> str:
+    preview = await preview_of(bot, await bot.command(text))
+    change_id = button_value(preview, APPLY_ACTION)
+    [applied] = await (await bot.click(APPLY_ACTION, change_id, preview, user=approver)).wait()
+    assert "Applied" in text_of(applied), text_of(applied)
+    return change_id

@@ -201,3 +201,67 @@ async def test_undoing_a_forced_association_says_what_it_will_not_restore(bot: B
         and "not move them back" in text
     )
     assert undo["blocks"][-1]["type"] == "actions"  # the caveat comes before the buttons
+
+
+async def test_undo_names_the_later_changes_to_the_same_settings_that_it_reverts_too(bot: BotHarness) -> None:
+    """A drain's undo puts back the routes it found: a route added since would be dropped with it.
+    The preview names each such change (not those of other settings), whoever and wherever made it."""
+    bot.standin.users["U0BOB"] = {"profile": {"display_name": "Bob on call"}}
+    route = {"Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
+    async with voice_client(bot.sandbox) as voice:
+        await voice.put_voice_connector_origination(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4",
+            Origination={
+                "Routes": [{"Host": "sbc1.example.com", **route}, {"Host": "sbc2.example.com", **route}],
+                "Disabled": False,
+            },
+        )
+    drain = await _applied(bot, "origination drain pstn-primary sbc1.example.com")
+    added = await _applied(
+        bot, "origination route add pstn-primary sbc3.example.com/udp,priority=1,weight=10", "U0BOB"
+    )
+    other_setting = await _applied(bot, "logging set pstn-primary --sip-logs on")
+    elsewhere = await _applied(
+        bot, "origination route change pstn-primary sbc2.example.com --weight 5", "U0BOB", "C0SECRET"
+    )
+
+    undo = await preview_of(bot, await bot.command(f"undo {drain}"))
+    shown = text_of(undo)
+    assert f"Undoing {drain} also reverts 2 later changes to the same settings" in shown
+    assert added in shown and "origination route add pstn-primary sbc3.example.com" in shown
+    assert "Bob on call" in shown
+    assert elsewhere in shown and "--weight 5" in shown  # U0ALICE may read every channel's history
+    assert other_setting not in shown
+    assert shown.index(added) < shown.index(elsewhere)  # oldest first
+    assert undo["blocks"][-1]["type"] == "actions"  # said before the buttons
+
+    # On-call may undo but not read another channel's history: that change is named, not shown.
+    carol = await preview_of(bot, await bot.command(f"undo {drain}", user="U0CAROL"))
+    shown = text_of(carol)
+    assert elsewhere in shown and "requested in another channel" in shown and "--weight 5" not in shown
+    assert added in shown and "sbc3.example.com" in shown
+
+
+async def _applied(bot: BotHarness, text: str, user: str = "U0ALICE", channel: str = "C0OPS") -> str:
+    preview = await preview_of(bot, await bot.command(text, user=user, channel=channel))
+    change_id = button_value(preview, APPLY_ACTION)
+    [applied] = await (await bot.click(APPLY_ACTION, change_id, preview, user=user, channel=channel)).wait()
+    assert "Applied" in text_of(applied), text_of(applied)
+    return change_id
+
+
+async def test_undoing_a_termination_change_names_a_later_one_it_would_overwrite(bot: BotHarness) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        await voice.put_voice_connector_termination(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4", Termination={"CpsLimit": 5, "CallingRegions": ["US"]}
+        )
+    first = await _applied(bot, "termination set pstn-primary --calling-regions US,CA")
+    later = await _applied(bot, "termination set pstn-primary --cps 20")
+    undo = await preview_of(bot, await bot.command(f"undo {first}"))
+    shown = text_of(undo)
+    assert "calls per second: 20 → 5" in shown.replace("*", "").replace("~", "")  # the undo sets cps back…
+    assert f"Undoing {first} also reverts a later change" in shown  # …and says whose change that was
+    assert later in shown and "termination set pstn-primary --cps 20" in shown
+
+    none_since = await preview_of(bot, await bot.command(f"undo {later}"))
+    assert "also reverts" not in text_of(none_since)

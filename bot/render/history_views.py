@@ -7,7 +7,7 @@ console). Every string here is plain text; the renderers escape it, so a name pi
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.outcomes import ChangeShown, HistoryListed
+from bot.outcomes import ChangeShown, HistoryListed, Undoing
 from bot.render import views
 from bot.render.doc import (
     Bold,
@@ -52,17 +52,7 @@ def history_list_view(listed: HistoryListed) -> Doc:
         for what, value in listed.filters
     )
     where = " in every channel" if listed.all_channels else " in this channel"
-    entries = tuple(
-        Entry(
-            (
-                Code(record.id),
-                f"  {_when(record.created_at)}  {record.status}  {_who(record.requested_by, names)}",
-                *((f"  {record.channel_id or record.surface}",) if listed.all_channels else ()),
-            ),
-            record.command_text,
-        )
-        for record in listed.records
-    )
+    entries = tuple(_entry(record, names, where=listed.all_channels) for record in listed.records)
     parts: list[Part] = [Entries(f"History{scope}{where} (newest first)", entries)]
     resource = dict(listed.filters).get("resource")
     if not entries and resource and CHANGE_ID.fullmatch(resource):
@@ -72,6 +62,46 @@ def history_list_view(listed: HistoryListed) -> Doc:
     elif entries:
         parts.append(Paragraph((Code("/voice history CHANGE_ID"), " shows one change in full.")))
     return Doc(f"{len(entries)} recorded change(s){scope}{where}", tuple(parts))
+
+
+def _entry(record: ChangeRecord, names: Mapping[str, str], *, where: bool, hidden: bool = False) -> Entry:
+    """ID, when, status, who (and `where` it was requested), then the command whole; a `hidden`
+    command (requested in a channel whose history the reader may not read) only by its words."""
+    words = str((record.command or {}).get("words", "")) or "change"
+    body = (
+        f"/voice {words} … (requested in another channel: its command needs history.read.all)"
+        if hidden
+        else record.command_text
+    )
+    return Entry(
+        (
+            Code(record.id),
+            f"  {_when(record.created_at)}  {record.status}  {_who(record.requested_by, names)}",
+            *((f"  {record.channel_id or record.surface}",) if where else ()),
+        ),
+        body,
+    )
+
+
+def reverted_parts(undoing: Undoing) -> tuple[Part, ...]:
+    """The changes applied since the undone one that its undo overwrites too, said loudly, each with
+    its ID, who and the command, so nobody reverts a colleague's later fix without knowing."""
+    if not undoing.reverts:
+        return ()
+    count, undone = len(undoing.reverts), undoing.undone
+    some, lost = (
+        ("a later change", "that change is") if count == 1 else (f"{count} later changes", "they are")
+    )
+    warning = (
+        f"Undoing {undone} also reverts {some} to the same settings, listed below: the undo puts back "
+        f"the state from before {undone}, so {lost} lost too. Apply it only if that is meant; otherwise "
+        "make the change by hand."
+    )
+    entries = tuple(
+        _entry(record, undoing.names, where=False, hidden=record.id in undoing.hidden)
+        for record in undoing.reverts
+    )
+    return (Notice("error", warning), Entries("Reverted too (oldest first)", entries))
 
 
 def change_view(shown: ChangeShown) -> Doc:

@@ -71,7 +71,7 @@ def answer_view(
         case Proposed():
             return _preview(answer, actions)
         case Undoing(inner, caveats):
-            return _with_caveats(answer_view(inner, actions), caveats)
+            return _with_caveats(answer_view(inner, actions), caveats, history_views.reverted_parts(answer))
         case NotFound(change_id, applied):
             return _notice("warning", f"No {'applied ' if applied else ''}change has the ID {change_id}.")
         case UndoImpossible(change_id, reason):
@@ -141,12 +141,12 @@ def _preview(proposed: Proposed, actions: PreviewActions | None) -> Doc:
     return doc.plus(Buttons((apply, Button("Cancel", actions.cancel, record.id, "danger"))))
 
 
-def _with_caveats(doc: Doc, caveats: tuple[str, ...]) -> Doc:
-    """What undoing cannot restore, said before the buttons."""
+def _with_caveats(doc: Doc, caveats: tuple[str, ...], reverts: tuple[Part, ...] = ()) -> Doc:
+    """What undoing cannot restore, then the later changes it reverts too, said before the buttons."""
     parts = doc.parts
     at = len(parts) - 1 if parts and isinstance(parts[-1], Buttons) else len(parts)
     notices = tuple(Notice("warning", caveat) for caveat in caveats)
-    return Doc(doc.title, parts[:at] + notices + parts[at:], doc.level)
+    return Doc(doc.title, parts[:at] + notices + reverts + parts[at:], doc.level)
 
 
 def _applied(applied: Applied) -> Doc:
