@@ -5,37 +5,103 @@ The workflow has already checked `history.read` (and `history.read.all` for `--a
 reading one change requested elsewhere needs `history.read.all` too, checked here.
 """
 
-from typing import Any
+import asyncio
+import logging
+from typing import Any, TypeVar
 
+from bot.aws_errors import VoiceError
 from bot.outcomes import Answer, ChangeShown, Denied, HistoryListed
 from bot.policy import Policy, Subject
 from bot.results import Outcome
 from bot.store import ChangeRecord, Store, now
 from bot.surfaces import People
+from bot.voice import VoiceService
 from commands.audit import HISTORY_EVERYWHERE, History, since_delta
 from voice_domain.shapes import VoiceConnector
 
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_ID_PARAMS = {"connector": "VoiceConnectorId", "group": "VoiceConnectorGroupId"}
+"""How a plan records where a number was: `VoiceConnectorId abc…` (bot/ops/numbers.py `location`)."""
+
 
 async def answer(
-    command: History, asker: Subject, store: Store, policy: Policy, people: People | None
+    command: History,
+    asker: Subject,
+    store: Store,
+    policy: Policy,
+    people: People | None,
+    voice: VoiceService | None = None,
 ) -> Answer:
     change_id = command.change_id()
     record = await store.get(change_id) if change_id else None
     if record is not None:
         return await _shown(record, command, asker, policy, people)
-    channel = None if command.all_channels else asker.channel_id
-    records = await store.history(
-        command.resource,
-        command.limit,
-        channel_id=channel,
-        incident=command.incident,
-        user=command.user,
-        number=command.number,
-        since=now() - since_delta(command.since) if command.since else None,
-    )
+    records = await _matching(command, asker, store, voice)
     involved = [person for record in records for person in _people_of(record)]
     names = await people.names([*involved, *filter(None, [command.user])]) if people else {}
     return HistoryListed(tuple(records), _filters(command), command.all_channels, command.share, names)
+
+
+async def _matching(
+    command: History, asker: Subject, store: Store, voice: VoiceService | None
+) -> list[ChangeRecord]:
+    """The changes the filters ask for, newest first. A resource is matched by the name or ID typed
+    (what each change's target was called then), and also by the ID of whatever has that name now
+    and of every resource those changes targeted: so a connector renamed since is found by either
+    name, and a number moved off it with --force (a change targeting the group it moved to) counts."""
+    channel = None if command.all_channels else asker.channel_id
+    since = now() - since_delta(command.since) if command.since else None
+    filters: dict[str, Any] = {
+        "channel_id": channel,
+        "incident": command.incident,
+        "user": command.user,
+        "since": since,
+    }
+    found = list(await store.history(command.resource, command.limit, number=command.number, **filters))
+    if not command.resource:
+        return found
+    targets = await _live(command.resource, voice)
+    targets |= {(r.target_kind, r.target_id) for r in found if r.target_kind in _ID_PARAMS and r.target_id}
+    for kind, resource_id in sorted(targets):
+        if resource_id != command.resource:
+            found += await store.history(resource_id, command.limit, number=command.number, **filters)
+        # A forced move records where each number was (`VoiceConnectorId abc…`): the resource it left.
+        left = await store.history(None, command.limit, number=f"{_ID_PARAMS[kind]} {resource_id}", **filters)
+        found += [r for r in left if _forced(r) and _names_number(r, command.number)]
+    unique = {record.id: record for record in found}
+    return sorted(unique.values(), key=lambda record: record.created_at, reverse=True)[: command.limit]
+
+
+async def _live(text: str, voice: VoiceService | None) -> set[tuple[str, str]]:
+    """(kind, ID) of the connectors and groups named `text` (or with that ID) now, in the regions
+    that answer; none when AWS cannot be asked (the audit log alone still answers)."""
+    if voice is None:
+        return set()
+    try:
+        connectors, groups = await asyncio.gather(
+            voice.list_reachable(voice.list_connectors), voice.list_reachable(voice.list_groups)
+        )
+    except VoiceError as error:
+        log.info("history of %r from the audit log alone: %s", text, error)
+        return set()
+    listed = [("connector", c.voice_connector_id, c.name) for c in _all(connectors.found)]
+    listed += [("group", g.voice_connector_group_id, g.name) for g in _all(groups.found)]
+    found = {(kind, resource_id) for kind, resource_id, name in listed if text in (resource_id, name)}
+    return found
+
+
+def _all(by_region: dict[str, list[T]]) -> list[T]:
+    return [resource for listed in by_region.values() for resource in listed]
+
+
+def _forced(record: ChangeRecord) -> bool:
+    return bool(((record.command or {}).get("fields") or {}).get("force"))
+
+
+def _names_number(record: ChangeRecord, number: str | None) -> bool:
+    return number is None or (record.plan is not None and f'"{number}"' in record.plan.model_dump_json())
 
 
 async def _shown(

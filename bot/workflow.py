@@ -127,7 +127,7 @@ class Workflow:
             return Denied(permission, decision.explain())
         if isinstance(command, History):
             answer = await history.answer(
-                command, request.subject(), self.store, self.policy, self.surfaces.people
+                command, request.subject(), self.store, self.policy, self.surfaces.people, self.engine.voice
             )
             if isinstance(answer, Denied):  # one change, requested in a channel this person may not read
                 await self._record(request, Status.DENIED, command=command, error=answer.explanation)

@@ -187,3 +187,29 @@ async def test_a_store_made_before_settling_times_were_kept_gains_them(tmp_path:
         assert settled.created_at <= settled.claimed_at <= settled.settled_at
     finally:
         await store.close()
+
+
+async def test_a_renamed_connector_s_history_is_found_by_its_new_name_and_its_old(bot: BotHarness) -> None:
+    before = await _applied(bot, ROUTE.format(host=11))
+    renamed = await _applied(bot, "connector rename pstn-primary pstn-main")
+    after = await _applied(bot, "origination set pstn-main --route 10.0.0.12/udp,priority=1,weight=1")
+    for name in ("pstn-main", "pstn-primary"):
+        listing = await _listing(bot, f"history {name}")
+        assert all(change_id in listing for change_id in (before, renamed, after)), (name, listing)
+
+
+async def test_a_connector_s_history_includes_numbers_moved_off_it_with_force(bot: BotHarness) -> None:
+    async with voice_client(bot.sandbox) as voice:
+        await voice.associate_phone_numbers_with_voice_connector(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4", E164PhoneNumbers=["+12065550162", "+12065550163"]
+        )
+    moved = await _applied(bot, "numbers associate pstn-failover +12065550162 --force", approver="U0BOB")
+    preview = await preview_of(bot, await bot.command("numbers associate pstn-failover +12065550163"))
+    refused = button_value(preview, APPLY_ACTION)  # without --force AWS refuses it: nothing left pstn-primary
+    await (await bot.click(APPLY_ACTION, refused, preview)).wait()
+
+    listing = await _listing(bot, "history pstn-primary")
+    assert moved in listing and "numbers associate pstn-failover +12065550162 --force" in listing
+    assert refused not in listing
+    assert moved in await _listing(bot, "history abcdef1ghij2klmno3pqr4 --number +12065550162")
+    assert moved not in await _listing(bot, "history pstn-primary --number +12065550163")
