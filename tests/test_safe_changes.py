@@ -265,3 +265,27 @@ async def test_undoing_a_termination_change_names_a_later_one_it_would_overwrite
 
     none_since = await preview_of(bot, await bot.command(f"undo {later}"))
     assert "also reverts" not in text_of(none_since)
+
+
+async def test_an_undo_reverting_many_later_changes_lists_twenty_and_counts_the_rest(bot: BotHarness) -> None:
+    """However many changes came since, the preview stays one valid Slack message (the harness checks
+    every message against Block Kit's limits)."""
+    route = {"Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
+    async with voice_client(bot.sandbox) as voice:
+        await voice.put_voice_connector_origination(
+            VoiceConnectorId="abcdef1ghij2klmno3pqr4",
+            Origination={
+                "Routes": [{"Host": "sbc1.example.com", **route}, {"Host": "sbc2.example.com", **route}],
+                "Disabled": False,
+            },
+        )
+    drain = await _applied(bot, "origination drain pstn-primary sbc1.example.com")
+    later = [
+        await _applied(bot, f"origination route change pstn-primary sbc2.example.com --weight {weight}")
+        for weight in range(1, 23)
+    ]
+    undo = await preview_of(bot, await bot.command(f"undo {drain}"))
+    shown = text_of(undo)
+    assert f"also reverts {len(later)} later changes" in shown
+    assert all(change_id in shown for change_id in later[:20]) and later[-1] not in shown
+    assert "and 2 more since" in shown

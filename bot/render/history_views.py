@@ -35,6 +35,8 @@ _FILTER_WORDS = {
     "number": "touching",
     "since": "in the last",
 }
+REVERTS_LISTED = 20  # an undo's preview names this many later changes it reverts, then counts the rest
+
 _LEVELS: dict[Status, Level] = {
     Status.APPLIED: "success",
     Status.PARTIAL: "warning",
@@ -99,9 +101,13 @@ def reverted_parts(undoing: Undoing) -> tuple[Part, ...]:
     )
     entries = tuple(
         _entry(record, undoing.names, where=False, hidden=record.id in undoing.hidden)
-        for record in undoing.reverts
+        for record in undoing.reverts[:REVERTS_LISTED]
     )
-    return (Notice("error", warning), Entries("Reverted too (oldest first)", entries))
+    parts: tuple[Part, ...] = (Notice("error", warning), Entries("Reverted too (oldest first)", entries))
+    if count > REVERTS_LISTED:
+        more = f"… and {count - REVERTS_LISTED} more since: "
+        parts += (Paragraph((more, Code("/voice history RESOURCE --limit 100"), " lists them.")),)
+    return parts
 
 
 def change_view(shown: ChangeShown) -> Doc:
