@@ -22,6 +22,9 @@ from voice_domain.shapes import VoiceConnector
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
+LOOKUP_SECONDS = 5.0
+"""How long `history NAME` waits for AWS to say what is named so now, before answering without it."""
+
 _ID_PARAMS = {"connector": "VoiceConnectorId", "group": "VoiceConnectorGroupId"}
 """How a plan records where a number was: `VoiceConnectorId abc…` (bot/ops/numbers.py `location`)."""
 
@@ -38,19 +41,22 @@ async def answer(
     record = await store.get(change_id) if change_id else None
     if record is not None:
         return await _shown(record, command, asker, policy, people)
-    records = await _matching(command, asker, store, voice)
+    records, notes = await _matching(command, asker, store, voice)
     involved = [person for record in records for person in _people_of(record)]
     names = await people.names([*involved, *filter(None, [command.user])]) if people else {}
-    return HistoryListed(tuple(records), _filters(command), command.all_channels, command.share, names)
+    return HistoryListed(
+        tuple(records), _filters(command), command.all_channels, command.share, names, tuple(notes)
+    )
 
 
 async def _matching(
     command: History, asker: Subject, store: Store, voice: VoiceService | None
-) -> list[ChangeRecord]:
-    """The changes the filters ask for, newest first. A resource is matched by the name or ID typed
-    (what each change's target was called then), and also by the ID of whatever has that name now
-    and of every resource those changes targeted: so a connector renamed since is found by either
-    name, and a number moved off it with --force (a change targeting the group it moved to) counts."""
+) -> tuple[list[ChangeRecord], list[str]]:
+    """The changes the filters ask for, newest first, and what may be missing from them. A resource
+    is matched by the name or ID typed (what each change's target was called then), and also by the
+    ID of whatever has that name now and of every resource those changes targeted: so a connector
+    renamed since is found by either name, and a number moved off it with --force (a change
+    targeting the group it moved to) counts."""
     channel = None if command.all_channels else asker.channel_id
     since = now() - since_delta(command.since) if command.since else None
     filters: dict[str, Any] = {
@@ -61,8 +67,11 @@ async def _matching(
     }
     found = list(await store.history(command.resource, command.limit, number=command.number, **filters))
     if not command.resource:
-        return found
-    targets = await _live(command.resource, voice)
+        return found, []
+    # An ID the log knows finds its changes itself; a name may stand for something renamed since.
+    known_id = any(record.target_id == command.resource for record in found)
+    targets, notes = (set(), []) if known_id else await _live(command.resource, voice)
+    notes = [] if found else notes  # what the log found under that name leads to its IDs
     targets |= {(r.target_kind, r.target_id) for r in found if r.target_kind in _ID_PARAMS and r.target_id}
     for kind, resource_id in sorted(targets):
         if resource_id != command.resource:
@@ -71,25 +80,33 @@ async def _matching(
         left = await store.history(None, command.limit, number=f"{_ID_PARAMS[kind]} {resource_id}", **filters)
         found += [r for r in left if _forced(r) and _names_number(r, command.number)]
     unique = {record.id: record for record in found}
-    return sorted(unique.values(), key=lambda record: record.created_at, reverse=True)[: command.limit]
+    newest = sorted(unique.values(), key=lambda record: record.created_at, reverse=True)
+    return newest[: command.limit], notes
 
 
-async def _live(text: str, voice: VoiceService | None) -> set[tuple[str, str]]:
+async def _live(text: str, voice: VoiceService | None) -> tuple[set[tuple[str, str]], list[str]]:
     """(kind, ID) of the connectors and groups named `text` (or with that ID) now, in the regions
-    that answer; none when AWS cannot be asked (the audit log alone still answers)."""
+    that answer in time; the audit log alone answers when AWS does not (`history` is what people
+    read during an outage), and the note says what that may leave out."""
     if voice is None:
-        return set()
+        return set(), []
+    missing = (
+        f"so changes made under another name of what is called {text} now may be missing (its ID finds them)."
+    )
     try:
-        connectors, groups = await asyncio.gather(
+        lookups = asyncio.gather(
             voice.list_reachable(voice.list_connectors), voice.list_reachable(voice.list_groups)
         )
-    except VoiceError as error:
-        log.info("history of %r from the audit log alone: %s", text, error)
-        return set()
+        connectors, groups = await asyncio.wait_for(lookups, LOOKUP_SECONDS)
+    except (VoiceError, TimeoutError) as error:
+        log.info("history of %r from the audit log alone: %s", text, error or "timed out")
+        return set(), [f"AWS did not say in time what {text} names now, {missing}"]
     listed = [("connector", c.voice_connector_id, c.name) for c in _all(connectors.found)]
     listed += [("group", g.voice_connector_group_id, g.name) for g in _all(groups.found)]
     found = {(kind, resource_id) for kind, resource_id, name in listed if text in (resource_id, name)}
-    return found
+    silent = sorted({*connectors.unanswered, *groups.unanswered})
+    notes = [f"{', '.join(silent)} did not answer, {missing}"] if silent and not found else []
+    return found, notes
 
 
 def _all(by_region: dict[str, list[T]]) -> list[T]:

@@ -32,6 +32,8 @@ class HistoryListed:
     all_channels: bool
     public: bool
     names: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+    """What the list may be missing (AWS could not say what a name stands for now)."""
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,10 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import text as sql
 
+from bot import history
 from bot.sandbox import FAILOVER_GROUP_ID, RunningSandbox
 from bot.slack.actions import APPLY_ACTION
 from bot.store import Status, Store, now
@@ -191,11 +193,10 @@ async def test_a_store_made_before_settling_times_were_kept_gains_them(tmp_path:
 
 async def test_a_renamed_connector_s_history_is_found_by_its_new_name_and_its_old(bot: BotHarness) -> None:
     before = await _applied(bot, ROUTE.format(host=11))
-    renamed = await _applied(bot, "connector rename pstn-primary pstn-main")
-    after = await _applied(bot, "origination set pstn-main --route 10.0.0.12/udp,priority=1,weight=1")
+    renamed = await _applied(bot, "connector rename pstn-primary pstn-main")  # recorded as pstn-primary
     for name in ("pstn-main", "pstn-primary"):
         listing = await _listing(bot, f"history {name}")
-        assert all(change_id in listing for change_id in (before, renamed, after)), (name, listing)
+        assert before in listing and renamed in listing, (name, listing)
 
 
 async def test_a_connector_s_history_includes_numbers_moved_off_it_with_force(bot: BotHarness) -> None:
@@ -213,3 +214,24 @@ async def test_a_connector_s_history_includes_numbers_moved_off_it_with_force(bo
     assert refused not in listing
     assert moved in await _listing(bot, "history abcdef1ghij2klmno3pqr4 --number +12065550162")
     assert moved not in await _listing(bot, "history pstn-primary --number +12065550163")
+
+
+async def test_history_of_a_name_answers_from_the_audit_log_when_aws_does_not(
+    bot: BotHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """During an outage history is what people read: it answers without AWS, saying what may be missing."""
+    monkeypatch.setattr(history, "LOOKUP_SECONDS", 0.5)
+    before = await _applied(bot, ROUTE.format(host=13))
+    renamed = await _applied(bot, "connector rename pstn-primary pstn-main")
+    bot.sandbox.faults.configure({"down_regions": ["us-east-1", "us-west-2"]})
+    listing = await _listing(bot, "history pstn-main")
+    assert before not in listing and renamed not in listing
+    assert "AWS did not say in time what pstn-main names now" in listing and "its ID finds them" in listing
+    listing = await _listing(bot, "history abcdef1ghij2klmno3pqr4")
+    assert before in listing and renamed in listing and "did not say" not in listing
+
+    bot.sandbox.faults.configure({"down_regions": []})
+    after = await _applied(bot, "origination set pstn-main --route 10.0.0.14/udp,priority=1,weight=1")
+    bot.sandbox.faults.configure({"down_regions": ["us-east-1", "us-west-2"]})
+    listing = await _listing(bot, "history pstn-main")  # a change recorded under the new name has its ID
+    assert all(change_id in listing for change_id in (before, renamed, after)), listing

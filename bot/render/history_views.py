@@ -56,6 +56,7 @@ def history_list_view(listed: HistoryListed) -> Doc:
     where = " in every channel" if listed.all_channels else " in this channel"
     entries = tuple(_entry(record, names, where=listed.all_channels) for record in listed.records)
     parts: list[Part] = [Entries(f"History{scope}{where} (newest first)", entries)]
+    parts += [Notice("warning", note) for note in listed.notes]
     resource = dict(listed.filters).get("resource")
     if not entries and resource and CHANGE_ID.fullmatch(resource):
         parts.append(
