@@ -618,7 +618,11 @@ def recreate_caveats(outcome: Outcome) -> list[str]:
     the commands that put back what can be put back, before anyone confirms it."""
     deleted = ConnectorDeleted.model_validate(outcome.plan.before)
     name = deleted.voice_connector.name
-    restored = "its name, region, encryption setting" + (" and tags" if _tags_of(deleted)[0] else "")
+    restored = (
+        "its name, region, encryption setting and tags"
+        if _tags_of(deleted)[0]
+        else "its name, region and encryption setting"
+    )
     caveats = [
         f"A deleted connector cannot come back as it was: undoing creates a new one with {restored}, "
         "but a new ID and a new outbound host name, which the SBCs must be given."
