@@ -19,6 +19,7 @@ from bot.store import DriftRecord, SnapshotRecord, Store
 from bot.voice import VoiceService
 from bot.workflow import Request, Workflow
 from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
+from tests.helpers.drift_fixtures import RecordingAnnouncer
 from tests.helpers.sandbox_fixtures import voice_client
 
 ROUTE = {"Host": "10.9.8.7", "Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
@@ -35,11 +36,8 @@ class Bot:
 
 def replica(drift_voice: VoiceService, drift_store: Store) -> Bot:
     announced: list[DriftRecord] = []
-
-    async def announce(record: DriftRecord) -> None:
-        announced.append(record)
-
-    watcher = DriftWatcher(drift_voice, drift_store, DriftSettings(VOICE_REQUEST_BUDGET=1000), announce)
+    settings = DriftSettings(VOICE_REQUEST_BUDGET=1000)
+    watcher = DriftWatcher(drift_voice, drift_store, settings, RecordingAnnouncer(announced))
     return Bot(watcher, Workflow(Engine(drift_voice), drift_store, SANDBOX), announced)
 
 

@@ -20,19 +20,29 @@ BUTTON_COMMANDS = {ACKNOWLEDGE_ACTION: "drift ack", REVERT_ACTION: "drift revert
 
 
 class DriftAnnouncer:
-    """Posts one message per drifted resource to NOTIFY_CHANNEL (the watcher records it first)."""
+    """Posts one message per drifted resource to NOTIFY_CHANNEL (the watcher records it first), and
+    updates it when who made the drift is found later."""
 
     def __init__(self, delivery: Delivery) -> None:
         self.delivery = delivery
 
-    async def __call__(self, record: DriftRecord) -> None:
+    async def announce(self, record: DriftRecord) -> str | None:
+        """Where the first message went (`CHANNEL:TS`): it holds the facts `revise` updates."""
         channel = self.delivery.notify_channel
         if not channel:
-            return
+            return None
+        posted: str | None = None
         for message in to_messages(drift_view(record, DRIFT_ACTIONS), files_allowed=False):
-            await self.delivery.client.chat_postMessage(
+            answer = await self.delivery.client.chat_postMessage(
                 channel=channel, text=message.text, blocks=message.blocks
             )
+            posted = posted or f"{answer['channel']}:{answer['ts']}"
+        return posted
+
+    async def revise(self, record: DriftRecord, posted: str) -> None:
+        channel, _, ts = posted.partition(":")
+        first = to_messages(drift_view(record, DRIFT_ACTIONS), files_allowed=False)[0]
+        await self.delivery.client.chat_update(channel=channel, ts=ts, text=first.text, blocks=first.blocks)
 
 
 async def upload(delivery: Delivery, channel_id: str, file_name: str, content: str) -> bool:
