@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot import claims, history, metrics, reconciliation
+from bot import claims, history, metrics, reconciliation, unparsed
 from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
 from bot.engine import Engine
@@ -146,7 +146,7 @@ class Workflow:
     async def record_invalid(self, request: Request, problem: Doc) -> None:
         """Input that is not a command ran nothing; the audit log still says who tried what."""
         try:
-            await self._record(request, Status.INVALID, error=problem.title)
+            await self._record(request, Status.INVALID, error=unparsed.redacted(problem.title))
         except StoreUnavailable as error:
             log.error("could not record invalid input from %s: %s", request.user_id, error)
 
@@ -486,7 +486,7 @@ class Workflow:
             surface=request.surface,
             channel_id=request.channel_id,
             team_id=request.team_id,
-            command_text=request.text if command else _command_word(request.text),
+            command_text=request.text if command else unparsed.command_words(request.text),
             command={"words": command.command_name(), "fields": command.model_dump(mode="json")}
             if command
             else None,
@@ -537,12 +537,6 @@ def _stored_command(record: ChangeRecord) -> ChangeCommand:
 
 def _differs(previewed: Plan, current: Plan) -> bool:
     return previewed.before != current.before or previewed.calls != current.calls
-
-
-def _command_word(text: str) -> str:
-    """What is kept of text that did not parse: its first word. The rest may be a pasted secret."""
-    words = text.split()
-    return f"{words[0][:32]} …" if words else ""
 
 
 def _elsewhere(record: ChangeRecord, actor: Request) -> WrongPlace | None:
