@@ -154,6 +154,9 @@ class Workflow:
         record = await self.store.get(command.change_id)
         if record is None or record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
             return NotFound(command.change_id, applied=True)
+        elsewhere = _undone_elsewhere(record, request, self.policy)
+        if elsewhere is not None:
+            return elsewhere
         name = str((record.command or {}).get("words", ""))
         outcome = record.result
         try:
@@ -537,6 +540,19 @@ def _stored_command(record: ChangeRecord) -> ChangeCommand:
 
 def _differs(previewed: Plan, current: Plan) -> bool:
     return previewed.before != current.before or previewed.calls != current.calls
+
+
+def _undone_elsewhere(record: ChangeRecord, request: Request, policy: Policy) -> Answer | None:
+    """An undo's preview shows what the change did: from another channel (a private one, a DM) it
+    takes what reading that channel's history takes, and from another workspace it is refused."""
+    if record.team_id and request.team_id != record.team_id:
+        return WrongPlace(record.id, workspace=True)
+    if record.channel_id != request.channel_id:
+        decision = policy.decide(request.subject(), HISTORY_EVERYWHERE)
+        if not decision.allowed:
+            why = f"Change {record.id} was requested in another channel. {decision.explain()}"
+            return Denied(HISTORY_EVERYWHERE, why)
+    return None
 
 
 def _elsewhere(record: ChangeRecord, actor: Request) -> WrongPlace | None:

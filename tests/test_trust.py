@@ -10,7 +10,8 @@ import pytest
 
 from bot.policy import Subject, load_policy
 from bot.slack.actions import APPLY_ACTION
-from bot.store import Status
+from bot.slack.drift import ACKNOWLEDGE_ACTION
+from bot.store import DriftLedger, Status
 from commands.audit import HISTORY_EVERYWHERE
 from tests.helpers.bot_harness import POLICY, BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, preview_of, sent, text_of
@@ -33,6 +34,58 @@ async def test_a_member_removed_from_the_user_group_cannot_apply_an_earlier_prev
     assert sent(bot, "PutVoiceConnectorOrigination") == []
     record = await bot.runtime.store.get(change_id)
     assert record is not None and record.status == Status.CANCELLED
+
+
+async def test_a_member_removed_from_the_user_group_cannot_undo_on_the_cached_membership(
+    bot: BotHarness,
+) -> None:
+    applied = await preview_of(bot, await bot.command(SET_ROUTE))
+    change_id = button_value(applied, APPLY_ACTION)
+    await (await bot.click(APPLY_ACTION, change_id, applied)).wait()
+    await (await bot.command("connectors", user="U0CAROL")).wait()  # a read: her groups are cached
+    bot.standin.usergroups = {"S0ONCALL": []}
+
+    [refusal] = await (await bot.command(f"undo {change_id}", user="U0CAROL")).wait()
+    assert "undo" in text_of(refusal) and "Preview" not in text_of(refusal)
+
+
+async def test_undo_from_another_channel_takes_what_reading_its_history_takes(bot: BotHarness) -> None:
+    applied = await preview_of(bot, await bot.command(SET_ROUTE, channel="C0SECRET"))
+    change_id = button_value(applied, APPLY_ACTION)
+    await (await bot.click(APPLY_ACTION, change_id, applied, channel="C0SECRET")).wait()
+
+    [refusal] = await (await bot.command(f"undo {change_id}", user="U0CAROL", channel="C0OPS")).wait()
+    assert HISTORY_EVERYWHERE in text_of(refusal) and "10.0.0.9" not in text_of(refusal)
+    undo = await preview_of(bot, await bot.command(f"undo {change_id}", channel="C0OPS"))  # admin: allowed
+    assert "Preview: Origination clear" in text_of(undo) and change_id in text_of(undo)
+
+
+DRIFT_POLICY = POLICY.replace('"proxy.*"]', '"proxy.*", "drift.*"]')
+
+
+async def test_a_member_removed_from_the_user_group_cannot_acknowledge_drift_by_a_click(
+    bot_factory: HarnessFactory,
+) -> None:
+    bot = await bot_factory(DRIFT_POLICY)
+    record = await DriftLedger(bot.runtime.store).record_drift(
+        key="k",
+        resource="origination:us-east-1:abcdef1ghij2klmno3pqr4",
+        kind="origination",
+        region="us-east-1",
+        before=None,
+        after={"routes": []},
+        actors=None,
+        revert=None,
+    )
+    assert record is not None
+    [listed] = await (await bot.command("drift", user="U0CAROL")).wait()  # allowed: groups cached
+    assert record.id in text_of(listed)
+    bot.standin.usergroups = {"S0ONCALL": []}
+
+    [refusal] = await (await bot.click(ACKNOWLEDGE_ACTION, record.id, None, user="U0CAROL")).wait()
+    assert "drift.acknowledge" in text_of(refusal)
+    stored = await DriftLedger(bot.runtime.store).drift(record.id)
+    assert stored is not None and stored.acknowledged_by is None
 
 
 POLICY_EDITS = {

@@ -37,6 +37,7 @@ from bot.slack.usergroups import UsergroupCache
 from bot.store import ChangeRecord, SeenRequests
 from bot.surfaces import Surfaces
 from bot.workflow import Request, Workflow
+from commands import ReadCommand
 
 log = logging.getLogger(__name__)
 
@@ -110,13 +111,18 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         text: str,
         team_id: str | None,
         message_ref: dict[str, str] | None = None,
+        *,
+        acting: bool = False,
     ) -> Request:
+        """`acting`: the request does something (a click, or a command that is not a read), so the
+        user groups that decide it are read again from Slack, not taken from the cache: someone just
+        removed from @oncall cannot silence a drift alert or cancel a change for the cache's life."""
         return Request(
             user_id=user_id,
             channel_id=channel_id,
             text=text,
             surface="slack",
-            usergroups=await usergroups.groups_of(user_id),
+            usergroups=await usergroups.groups_of(user_id, fresh=acting),
             message_ref=message_ref,
             team_id=team_id,
         )
@@ -151,7 +157,8 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         if not await gate.first_time(command_identity(body)):
             return  # Slack's retry or a replay: the original was taken and is being answered
         user_id, channel_id = str(body.get("user_id")), str(body.get("channel_id"))
-        request = await request_of(user_id, channel_id, text, team_id)
+        acting = parsed.command is not None and not isinstance(parsed.command, ReadCommand)
+        request = await request_of(user_id, channel_id, text, team_id, acting=acting)
         if parsed.problem is not None:
             await workflow.record_invalid(request, parsed.problem)
             return
@@ -176,7 +183,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
             return None  # the same click again (Slack's retry or a replay): it was taken once
         message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
         reference = {"channel": channel_id, "ts": str(message_ts)} if message_ts else None
-        return await request_of(user_id, channel_id, text, team_of_action(body), reference)
+        return await request_of(user_id, channel_id, text, team_of_action(body), reference, acting=True)
 
     async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, apply: bool) -> None:
         request = await clicked(ack, body, respond, "")
