@@ -175,7 +175,7 @@ class Workflow:
         if isinstance(answer, Answered):
             return ReadAnswered(answer.doc, public=answer.public)
         if isinstance(answer, Exports):
-            return Exported(answer.doc, answer.file_name, answer.content)
+            return Exported(answer.doc, answer.file_name, answer.content, answer.shared)
         return await self._handle(replace(request, text=answer.text))
 
     async def _propose(self, request: Request, command: ChangeCommand, undo_of: str | None) -> Answer:

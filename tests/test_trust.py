@@ -60,6 +60,18 @@ async def test_undo_from_another_channel_takes_what_reading_its_history_takes(bo
     assert "Preview: Origination clear" in text_of(undo) and change_id in text_of(undo)
 
 
+async def test_a_snapshot_goes_to_the_asker_alone_unless_shared(bot: BotHarness) -> None:
+    """It holds the whole voice configuration: a channel's members see it only when it is shared."""
+    [answer] = await (await bot.command("snapshot", user="U0DAVE")).wait()
+    assert answer["response_type"] == "ephemeral" and "direct messages" in text_of(answer)
+    [shared] = await (await bot.command("snapshot --share", user="U0DAVE")).wait()
+    assert shared["response_type"] == "in_channel"
+    await bot.standin.wait_until(
+        lambda: sum(file.completed for file in bot.standin.uploaded_files()) == 2, "both files shared"
+    )
+    assert [file.channel_id for file in bot.standin.uploaded_files()] == ["D0DAVE", "C0OPS"]
+
+
 DRIFT_POLICY = POLICY.replace('"proxy.*"]', '"proxy.*", "drift.*"]')
 
 

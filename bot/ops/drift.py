@@ -68,7 +68,8 @@ async def export(command: Snapshot, context: StoreContext) -> Exports:
     parts: list[Notice | Fields] = [Fields(counts)] if counts else []
     parts += [Notice("warning", f"{part} was not read: {why}") for part, why in taken.unanswered.items()]
     title = f"Voice configuration snapshot ({len(taken.content)} resources): {name}"
-    return Exports(Doc(title, tuple(parts), "warning" if taken.unanswered else "info"), name, content)
+    doc = Doc(title, tuple(parts), "warning" if taken.unanswered else "info")
+    return Exports(doc, name, content, shared=command.share)
 
 
 STORE_COMMANDS[DriftList] = StoreOps(list_drift)

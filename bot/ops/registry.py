@@ -120,11 +120,13 @@ class Proposes:
 
 @dataclass(frozen=True)
 class Exports:
-    """A file to hand over: uploaded on Slack, printed to stdout in the console."""
+    """A file to hand over: uploaded on Slack (to the asker alone unless `shared`), printed to
+    stdout in the console."""
 
     doc: Doc
     file_name: str
     content: str
+    shared: bool
 
 
 @dataclass(frozen=True)

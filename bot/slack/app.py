@@ -129,10 +129,12 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
 
     async def deliver(answer: Answer, conversation: Conversation, *, replace_original: bool = False) -> None:
         doc = answer_view(answer, PREVIEW_ACTIONS)
-        if isinstance(answer, Exported) and not await upload(
-            delivery, conversation.channel_id, answer.file_name, answer.content
-        ):
-            doc = doc.plus(Notice("error", "Slack refused the file: invite the bot to this channel."))
+        if isinstance(answer, Exported):
+            if not await upload(delivery, conversation, answer):
+                where = "invite the bot to this channel" if answer.shared else "check the bot may message you"
+                doc = doc.plus(Notice("error", f"Slack refused the file: {where}."))
+            elif not answer.shared:
+                doc = doc.plus(Notice("info", "Sent to you alone, in your direct messages with the bot."))
         if is_public(answer):
             await delivery.public(conversation, doc, replace_original=replace_original)
         else:
