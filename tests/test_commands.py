@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commands import COMMANDS, ChangeCommand, UsageError, parse
-from commands.lexer import tokenize
+from commands.lexer import command_line, tokenize
 from commands.numbers import NumbersAssociate, NumbersList
 
 
@@ -133,3 +133,21 @@ def test_parsing_is_total_on_near_commands(tokens: list[str]) -> None:
         parse(" ".join(tokens))
     except UsageError as error:
         assert str(error)
+
+
+SMART_TO_PLAIN = str.maketrans({"“": '"', "”": '"', "’": "'"})
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "INC-1’ --route evil.example.com/udp,priority=1,weight=99 --reason ’x",
+        "R&amp;D &lt;b&gt; <http://example.com|example.com> <tel:+12065550100> <!channel>",
+        "it's “quoted” and 'single' and \"double\"",
+    ],
+)
+def test_a_command_line_built_from_typed_values_reads_back_as_those_values(typed: str) -> None:
+    """What an Edit form builds from its fields: smart quotes made plain (as typing them does), and
+    nothing else changed, added or split off into options."""
+    words = ["origination", "set", "vc", "--reason", typed]
+    assert tokenize(command_line(words)) == [*words[:-1], typed.translate(SMART_TO_PLAIN)]
