@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outcomes import Answer, Applied, Exported, Reconciled, is_public
 from bot.policy import Policy
-from bot.render.blockkit import to_messages
+from bot.render.blockkit import escape, to_messages
 from bot.render.doc import Doc, Fields, Notice
 from bot.render.outcome_views import answer_view, secrets_text
 from bot.slack import follow_ups
@@ -205,7 +205,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
     async def reveal(applied: Applied, conversation: Conversation) -> None:
         """Secrets go to the requester alone (not the approver who clicked), once."""
         record = applied.record
-        text = secrets_text(applied.secrets)
+        text = secrets_text(applied.secrets, escape)
         if not await delivery.secret(record.channel_id or conversation.channel_id, record.requested_by, text):
             lost = (
                 f"Change {record.id} was applied, but its new password could not be shown privately to "
