@@ -19,8 +19,10 @@ def _unknown(drift_id: str) -> Answered:
 
 
 async def list_drift(command: DriftList, context: StoreContext) -> Answered:
-    records = await DriftLedger(context.store).unacknowledged()
-    return Answered(drift_list_view(records), public=command.share)
+    ledger = DriftLedger(context.store)
+    records = await ledger.unacknowledged()
+    latest = await ledger.latest_snapshot()
+    return Answered(drift_list_view(records, latest.taken_at if latest else None), public=command.share)
 
 
 async def acknowledge(command: DriftAcknowledge, context: StoreContext) -> Answered:
