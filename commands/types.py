@@ -23,3 +23,16 @@ class Member(BaseModel):
 
     connector: Name
     priority: Annotated[int, Field(ge=1, le=99)] = 1
+
+
+def distinct_connectors(members: list[Member]) -> list[Member]:
+    """A group holds a connector once (AWS refuses a repeat): say so before anything is looked up."""
+    typed = [member.connector for member in members]
+    repeated = sorted({connector for connector in typed if typed.count(connector) > 1})
+    if repeated:
+        raise ValueError(f"{', '.join(repeated)} is given more than once: a group holds a connector once")
+    return members
+
+
+Members = Annotated[list[Member], Field(max_length=3), AfterValidator(distinct_connectors)]
+"""A group's members as typed: at most three (AWS's VoiceConnectorItems), each connector once."""

@@ -72,6 +72,7 @@ def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
         ("connector create bad/name", "bad/name", "letters, digits"),
         ("connector create ok --region mars-1", "mars-1", "us-east-1"),
         ("group create g --member vc:100", "vc:100", "priority"),
+        ("group create g --member vc:1 --member vc:2", None, "vc is given more than once"),
         ("connector show a b", "b", "not expected"),
         ("connector create 'unclosed", None, "quote"),
     ],
