@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from voice_domain.values import E164Number, Name, upper
+from voice_domain.values import E164Number, Name, check_country, upper
 
 
 def unique(numbers: list[str]) -> list[str]:
@@ -13,7 +13,11 @@ def unique(numbers: list[str]) -> list[str]:
 
 
 UniqueNumbers = Annotated[list[E164Number], AfterValidator(unique)]
-CountryCode = Annotated[str, BeforeValidator(upper), Field(pattern=r"^[A-Z]{2}$")]
+CountryCode = Annotated[
+    str, BeforeValidator(upper), Field(pattern=r"^[A-Z]{2}$"), AfterValidator(check_country)
+]
+"""A country as its ISO 3166-1 alpha-2 code, as calling regions, proxy countries and number searches
+take it; `XX` (two letters, no country) is refused here rather than by AWS after a preview."""
 
 
 class Member(BaseModel):

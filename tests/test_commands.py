@@ -69,6 +69,7 @@ def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
         ("origination set vc --rout 10.0.0.1", "--rout", "--route"),
         ("numbers associate g 12345", "12345", "too few digits (read as a US number"),
         ("proxy set vc --expiry 60 --countries US,USA", "USA", "[A-Z]{2}"),
+        ("termination set vc --calling-regions US,XX", "XX", "not a two-letter country code"),
         ("connector create bad/name", "bad/name", "letters, digits"),
         ("connector create ok --region mars-1", "mars-1", "us-east-1"),
         ("group create g --member vc:100", "vc:100", "priority"),
