@@ -102,6 +102,14 @@ async def test_origination_and_termination_previews_warn_when_emergency_calling_
 ANALYTICS = "arn:aws:chime:us-east-1:123456789012:media-insights-pipeline-configuration/analytics"
 
 
+async def test_streaming_set_on_a_connector_that_does_not_stream_asks_for_the_retention(
+    voice: Any, sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    code, output = await run_console("/voice streaming set pstn-primary --notify EventBridge", cwd=tmp_path)
+    assert code == 1 and "does not stream yet: give --retention HOURS" in output, output
+    assert sent(sandbox, "PutVoiceConnectorStreamingConfiguration") == []
+
+
 async def test_streaming_set_keeps_notifications_and_call_analytics_not_given(
     voice: Any, sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
@@ -123,8 +131,8 @@ async def test_streaming_set_keeps_notifications_and_call_analytics_not_given(
     assert got["MediaInsightsConfiguration"] == {"Disabled": False, "ConfigurationArn": ANALYTICS}
 
     code, output = await run_console(
-        "/voice streaming set pstn-primary --retention 48 --notify none --media-insights off", cwd=tmp_path
-    )
+        "/voice streaming set pstn-primary --notify none --media-insights off", cwd=tmp_path
+    )  # the retention not given is kept, as the notifications were
     assert "Applied" in output, output
     got = (await voice.get_voice_connector_streaming_configuration(VoiceConnectorId=PRIMARY_CONNECTOR_ID))[
         "StreamingConfiguration"
