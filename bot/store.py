@@ -35,6 +35,7 @@ SEEN_KEPT = timedelta(hours=1)  # well past Slack's 5-minute signature window an
 class Status(StrEnum):
     INVALID = "INVALID"  # the text did not parse; nothing ran
     DENIED = "DENIED"  # the policy refused; nothing ran
+    NOT_PLANNED = "NOT_PLANNED"  # nothing to do, or something must happen first; nothing ran
     PLANNED = "PLANNED"  # previewed, waiting for confirmation
     APPLYING = "APPLYING"  # claimed by one replica; requests being sent
     APPLIED = "APPLIED"

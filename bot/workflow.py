@@ -194,7 +194,7 @@ class Workflow:
         planned = await self.engine.plan(command, request.text)
         if planned.plan is None:
             assert planned.problem is not None
-            status = Status.FAILED if planned.problem.level == "error" else Status.CANCELLED
+            status = Status.FAILED if planned.problem.level == "error" else Status.NOT_PLANNED
             await self._record(request, status, command=command, error=planned.problem.title)
             return NotRun(planned.problem)
         plan = planned.plan

@@ -27,6 +27,7 @@ class DriftAcknowledge(Command):
     params = (DRIFT_ID,)
     examples = ("/voice drift ack d7hx2mq4",)
     permission = "drift.acknowledge"
+    at_once = True
 
     drift_id: DriftId
 

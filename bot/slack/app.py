@@ -37,7 +37,6 @@ from bot.slack.usergroups import UsergroupCache
 from bot.store import ChangeRecord, SeenRequests
 from bot.surfaces import Surfaces
 from bot.workflow import Request, Workflow
-from commands import ReadCommand
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +113,10 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         *,
         acting: bool = False,
     ) -> Request:
-        """`acting`: the request does something (a click, or a command that is not a read), so the
-        user groups that decide it are read again from Slack, not taken from the cache: someone just
-        removed from @oncall cannot silence a drift alert or cancel a change for the cache's life."""
+        """`acting`: the request takes effect now (a click, or a command that acts `at_once`), so
+        the user groups that decide it are read again from Slack, not taken from the cache: someone
+        just removed from @oncall cannot silence a drift alert or cancel a change for the cache's
+        life. A typed change's preview uses the cache; its Apply reads them afresh."""
         return Request(
             user_id=user_id,
             channel_id=channel_id,
@@ -159,7 +159,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         if not await gate.first_time(command_identity(body)):
             return  # Slack's retry or a replay: the original was taken and is being answered
         user_id, channel_id = str(body.get("user_id")), str(body.get("channel_id"))
-        acting = parsed.command is not None and not isinstance(parsed.command, ReadCommand)
+        acting = parsed.command is not None and parsed.command.at_once
         request = await request_of(user_id, channel_id, text, team_id, acting=acting)
         if parsed.problem is not None:
             await workflow.record_invalid(request, parsed.problem)
