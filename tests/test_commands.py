@@ -89,6 +89,7 @@ def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
         ("origination set vc --route 10.0.0.1:5060", "10.0.0.1:5060", "/tcp or /udp, priority=N, weight=N"),
         ("origination set vc --rout 10.0.0.1", "--rout", "--route"),
         ("numbers associate g 12345", "12345", "too few digits (read as a US number"),
+        ("number show 911", "911", "too few digits (read as a US number"),
         ("numbers associate g +1 206 555 01 2065550101", "+1 206 555 01", "too few digits"),
         ("numbers associate g +12065550100 2065550101 0100", "0100", "too few digits"),
         ("proxy set vc --expiry 60 --countries US,USA", "USA", "[A-Z]{2}"),
