@@ -41,6 +41,17 @@ async def test_number_show_names_the_group_or_connector_a_number_routes_to(
     assert "(none)" in on_group and "Unassigned" in on_group  # no calling name
 
 
+async def test_a_number_not_in_the_account_says_so_and_points_to_the_number_commands(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    code, output = await run_console("/voice number show +12125550199", cwd=tmp_path)
+    assert code == 1, output
+    flowing = " ".join(output.split())
+    assert "+12125550199 is not in this account" in flowing
+    assert "`/voice numbers list`" in flowing and "`/voice numbers search`" in flowing
+    assert "/voice connectors" not in flowing and "region the bot does not search" not in flowing
+
+
 async def test_numbers_list_says_where_each_number_routes(sandbox: RunningSandbox, tmp_path: Path) -> None:
     await _route_two_numbers(sandbox)
     code, output = await run_console(
