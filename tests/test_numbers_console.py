@@ -86,6 +86,31 @@ async def test_a_name_shared_by_a_group_and_a_connector_must_say_which(
     assert "Applied: Associate 1 number(s) with connector shared" in output, output
 
 
+async def test_an_update_preview_names_the_value_it_changes_and_an_associate_preview_where_numbers_route(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    await _route_two_numbers(sandbox)
+    code, output = await run_console(
+        f"/voice number update {ON_GROUP} {ON_CONNECTOR} --calling-name Acme --dry-run",
+        f"/voice number update {ON_GROUP} --product-type SipMediaApplicationDialIn --dry-run",
+        f"/voice numbers associate pstn-failover {ON_CONNECTOR} --force --dry-run",
+        cwd=tmp_path,
+    )
+    assert code == 0, output
+    calling, product, associate = (preview.split("Numbers:")[1] for preview in output.split("Preview: ")[1:])
+
+    def header(table: str) -> str:
+        return " ".join(table.splitlines()[1].split())
+
+    assert header(calling) == "Number Readable Calling name now Note"
+    rows = {line.split()[0]: line.split()[3:] for line in calling.splitlines() if line.startswith("  +1")}
+    assert rows == {ON_GROUP: ["(none)"], ON_CONNECTOR: ["Example", "Corp"]}
+    assert header(product) == "Number Readable Product type now Note"
+    assert product.splitlines()[2].split()[-1] == "VoiceConnector"
+    assert header(associate) == "Number Readable Now associated with Note"
+    assert f"connector pstn-primary ({PRIMARY_CONNECTOR_ID})" in associate
+
+
 async def test_a_batch_update_reports_each_number_aws_refused(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
