@@ -125,6 +125,19 @@ async def test_a_batch_update_reports_each_number_aws_refused(
     assert FREE in output[output.index("Succeeded (1)") :]
 
 
+async def test_a_refused_single_number_update_counts_the_number_as_failed(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    await _route_two_numbers(sandbox)
+    code, output = await run_console(
+        f"/voice number update {ON_GROUP} --product-type SipMediaApplicationDialIn", cwd=tmp_path
+    )
+    assert code == 1, output
+    assert "Sends UpdatePhoneNumber" in output and "Failed: Set the product type" in output
+    assert "0 of 1 number(s) succeeded; 1 failed" in output
+    assert ON_GROUP in output[output.index("BadRequestException (1)") :]
+
+
 async def test_an_order_says_what_it_buys_and_its_id_shows_the_outcome(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
