@@ -26,6 +26,27 @@ def test_numbers_typed_with_punctuation_spaces_and_commas_are_normalised_once() 
     assert command.numbers == ["+12065550100", "+12065550101", "+12065550102", "+12065550103"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "numbers"),
+    [
+        ("+12065550100 2065550101", ["+12065550100", "+12065550101"]),
+        ("2065550101 +12065550100", ["+12065550101", "+12065550100"]),
+        (
+            "<tel:+12065550100|+1 206-555-0100> <tel:2065550101|206-555-0101>",
+            ["+12065550100", "+12065550101"],
+        ),
+        ("+1 2065550100 1 206 555 0101 (206) 555-0102", ["+12065550100", "+12065550101", "+12065550102"]),
+        ("+44 20 7946 0958 020 7946 0959", ["+442079460958", "+442079460959"]),
+    ],
+)
+def test_a_whole_number_is_never_glued_to_the_next(typed: str, numbers: list[str]) -> None:
+    command = parse(
+        f"numbers associate pstn-failover {typed}", default_country="GB" if "+44" in typed else "US"
+    )
+    assert isinstance(command, NumbersAssociate)
+    assert command.numbers == numbers
+
+
 def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
     assert tokenize("origination set “my trunk” --route <http://sip.example.com|sip.example.com>:5060") == [
         "origination",
@@ -68,6 +89,9 @@ def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
         ("origination set vc --route 10.0.0.1:5060", "10.0.0.1:5060", "/tcp or /udp, priority=N, weight=N"),
         ("origination set vc --rout 10.0.0.1", "--rout", "--route"),
         ("numbers associate g 12345", "12345", "too few digits (read as a US number"),
+        ("number show 911", "911", "too few digits (read as a US number"),
+        ("numbers associate g +1 206 555 01 2065550101", "+1 206 555 01", "too few digits"),
+        ("numbers associate g +12065550100 2065550101 0100", "0100", "too few digits"),
         ("proxy set vc --expiry 60 --countries US,USA", "USA", "[A-Z]{2}"),
         ("termination set vc --calling-regions US,XX", "XX", "not a two-letter country code"),
         ("connector create bad/name", "bad/name", "letters, digits"),

@@ -502,9 +502,14 @@ async def plan_update(command: NumberUpdate, voice: VoiceService, located: list[
         [_update_call(voice.home_region, member, value, changing)],
         changes=changes,
         moves=[
-            NumberMove(number=number, current=_current(details[number])[member] or None)
+            NumberMove(
+                number=number,
+                current=_current(details[number])[member] or None,
+                shown=_current(details[number])[member] or "(none)",
+            )
             for number in changing
         ],
+        moves_current=f"{label.capitalize()} now",
         warnings=_update_warnings(member, [details[number] for number in changing]),
         before={number: _current(details[number]) for number in changing},
     )
