@@ -68,6 +68,33 @@ async def test_numbers_list_says_where_each_number_routes(sandbox: RunningSandbo
     assert lines[FREE].endswith("-")
 
 
+async def test_a_disassociate_of_numbers_none_of_which_is_there_is_refused_saying_where_they_are(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    await _route_two_numbers(sandbox)
+    _, output = await run_console(
+        f"/voice numbers disassociate pstn-failover {ON_CONNECTOR} {FREE} +12125550199",
+        f"/voice numbers disassociate pstn-failover {ON_GROUP} {FREE}",
+        cwd=tmp_path,
+    )
+    refused, partly = output.split("Preview: ")
+    assert (
+        f"No number given is associated with group pstn-failover ({FAILOVER_GROUP_ID}, us-east-1), so there "
+        f"is nothing to disassociate: {ON_CONNECTOR} is on connector pstn-primary ({PRIMARY_CONNECTOR_ID}); "
+        f"{FREE} is not associated with anything; +12125550199 is not in this account. "
+        f"`/voice numbers list --group {FAILOVER_GROUP_ID}` lists the numbers on it."
+    ) in " ".join(refused.split()), refused
+    # When some are there, the change goes ahead and the others are noted, number by number.
+    assert "Partly applied: Disassociate 2 number(s)" in partly, partly
+    assert "not associated with this group: AWS will refuse it" in partly, partly
+    [sent] = [
+        r["body"]
+        for r in recorded_requests(sandbox)
+        if r["operation"] == "DisassociatePhoneNumbersFromVoiceConnectorGroup"
+    ]
+    assert sent["E164PhoneNumbers"] == [ON_GROUP, FREE]
+
+
 async def test_a_name_shared_by_a_group_and_a_connector_must_say_which(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:

@@ -238,6 +238,8 @@ async def _plan(
     warnings = number_warnings(moves, associating)
     if associating and all((move.note or "").startswith(_ALREADY_HERE) for move in moves):
         raise NothingToDo(f"Every number given is already associated with {describe(target)}.")
+    if not associating and all(move.note is not None for move in moves):
+        raise Unplannable(_none_on_target(moves, target))
     operation = OPERATIONS[target.kind][0 if associating else 1]
     calls = batches(operation, target.region, target.id, list(command.numbers), voice, extra=extra)
     verb = "Associate" if associating else "Disassociate"
@@ -256,6 +258,25 @@ async def _plan(
         before={number: move.current for number, move in zip(command.numbers, moves, strict=True)},
         also_requires=["numbers.disassociate"] if sources else [],
     )
+
+
+def _none_on_target(moves: list[NumberMove], target: Located) -> str:
+    """A disassociate none of whose numbers is on the target: AWS would refuse every one, so say
+    where each is instead (when only some are off it, the preview notes those per number)."""
+    more = f" and {len(moves) - 10} more" if len(moves) > 10 else ""
+    return (
+        f"No number given is associated with {target.kind} {describe(target)}, so "
+        f"there is nothing to disassociate: {'; '.join(map(_whereabouts, moves[:10]))}{more}. "
+        f"`/voice numbers list --{target.kind} {target.id}` lists the numbers on it."
+    )
+
+
+def _whereabouts(move: NumberMove) -> str:
+    if move.shown or move.current:
+        return f"{move.number} is on {move.shown or move.current}"
+    if move.note and "account" in move.note:
+        return f"{move.number} is not in this account"
+    return f"{move.number} is not associated with anything"
 
 
 def location(association: Association) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.ops import impact
 from bot.ops.common import NothingToDo, Unplannable, describe, new_plan, settings_plan
-from bot.ops.emergency import warn_of_emergency_calling
+from bot.ops.emergency import refuse_under_emergency_calling
 from bot.ops.registry import (
     CHANGES,
     EFFECTS,
@@ -400,4 +400,4 @@ EFFECTS["DeleteVoiceConnectorTermination"] = Shows(delete_seen)
 EFFECTS["PutVoiceConnectorTerminationCredentials"] = Shows(credentials_put_seen)
 EFFECTS["DeleteVoiceConnectorTerminationCredentials"] = Shows(credentials_delete_seen)
 SECRETS["PutVoiceConnectorTerminationCredentials"] = make_passwords
-warn_of_emergency_calling("termination")
+refuse_under_emergency_calling("termination")
