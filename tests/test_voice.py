@@ -69,7 +69,7 @@ async def test_names_resolve_across_regions_and_duplicates_are_refused(voice: Vo
     with pytest.raises(VoiceError, match="No voice connector") as nowhere:
         await voice.locate(Reference("connector", "nowhere"))
     assert "Did you mean" not in str(nowhere.value)
-    with pytest.raises(VoiceError, match="'pstn-secondry' .* Did you mean 'pstn-secondary'\\?"):
+    with pytest.raises(VoiceError, match=r"'pstn-secondry' .* Did you mean 'pstn-secondary'\?"):
         await voice.locate(Reference("connector", "pstn-secondry"))
 
 
