@@ -42,14 +42,16 @@ def _batched(call: ApiCall) -> bool:
     return isinstance(check, Shows) and check.batched
 
 
-def _with_secret(call: ApiCall, revealed: list[Revealed] | None) -> tuple[dict[str, Any], list[Revealed]]:
+def _with_secret(
+    call: ApiCall, plan: Plan, revealed: list[Revealed] | None
+) -> tuple[dict[str, Any], list[Revealed]]:
     """The parameters to send: the plan's, plus the secret the operation needs, made just now."""
     make = SECRETS.get(call.operation)
     if make is None:
         return call.params, []
     if revealed is None:
         raise TypeError(f"{call.operation} makes a secret, and nobody was given to show it to")
-    return make(call)
+    return make(call, plan)
 
 
 async def _apply_in_order(plan: Plan, voice: VoiceService, revealed: list[Revealed] | None) -> Outcome:
@@ -59,7 +61,7 @@ async def _apply_in_order(plan: Plan, voice: VoiceService, revealed: list[Reveal
     reconciled = False
     for planned in plan.calls:
         call = planned.with_created_id(created_id(created))
-        params, secrets = _with_secret(call, revealed)
+        params, secrets = _with_secret(call, plan, revealed)
         try:
             response = await voice.apply(call.operation, call.region, params)
         except VoiceError as error:

@@ -100,6 +100,7 @@ async def test_console_prints_the_password_once_after_apply(sandbox: RunningSand
     preview, applied = output.split("Applied:", 1)
     [password] = SHOWN.findall(applied)
     assert output.count(password) == 1 and password not in preview
+    assert "SIP password of sbc-east on connector pstn-primary (abcdef1ghij2klmno3pqr4, us-east-1)" in applied
     assert held_by_aws(sandbox, "sbc-east", password)
     assert password not in store_rows(tmp_path / ".switchboard" / "switchboard.db")
 

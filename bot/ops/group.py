@@ -230,8 +230,10 @@ async def plan_delete(command: GroupDelete, voice: VoiceService, located: list[L
             params={"VoiceConnectorGroupId": target.id},
         )
     )
+    names = (await connector_index(voice))[0] if group.voice_connector_items else {}
     members = [
-        f"{item.voice_connector_id} (priority {item.priority})" for item in group.voice_connector_items
+        f"{_label(item.voice_connector_id, names)} (priority {item.priority})"
+        for item in sorted(group.voice_connector_items, key=lambda item: item.priority or 0)
     ]
     changes = [
         FieldChange(field="voice connector group", before=describe(target), after=None),
@@ -249,7 +251,10 @@ async def plan_delete(command: GroupDelete, voice: VoiceService, located: list[L
         target=target,
         changes=[change for change in changes if change.before != change.after],
         moves=[
-            NumberMove(number=number, current=f"VoiceConnectorGroupId {target.id}") for number in on_group
+            NumberMove(
+                number=number, current=f"VoiceConnectorGroupId {target.id}", shown=f"group {target.name}"
+            )
+            for number in on_group
         ],
         warnings=warnings,
         before=GroupDeleted(

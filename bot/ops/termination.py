@@ -305,9 +305,9 @@ _NO_PASSWORD_BACK = (
 # Secrets -----------------------------------------------------------------------------------
 
 
-def make_passwords(call: ApiCall) -> tuple[dict[str, Any], list[Revealed]]:
+def make_passwords(call: ApiCall, plan: Plan) -> tuple[dict[str, Any], list[Revealed]]:
     """Each credential of the planned request gets a password made now; the plan never had one."""
-    connector = call.params["VoiceConnectorId"]
+    connector = describe(plan.target) if plan.target else call.params["VoiceConnectorId"]
     credentials = [{**credential, "Password": new_password()} for credential in call.params["Credentials"]]
     revealed = [
         Revealed(f"SIP password of {credential['Username']} on connector {connector}", credential["Password"])
