@@ -394,17 +394,25 @@ def associate_caveats(outcome: Outcome) -> list[str]:
     # Where each was, by name as the preview showed it (changes recorded before names were shown
     # have only AWS's form).
     named = {move.number: move.shown for move in outcome.plan.moves if move.shown}
-    moved = [
-        f"{number} (was {named.get(number) or before[number]})"
+    taken = [
+        number
         for number in outcome.succeeded_numbers
         if before.get(number) and not _was_on_target(outcome, number)
     ]
-    if not moved:
+    if not taken:
         return []
+    moved = [f"{number} (was {named.get(number) or before[number]})" for number in taken]
     shown = ", ".join(moved[:20]) + (f" and {len(moved) - 20} more" if len(moved) > 20 else "")
+    back: dict[str, list[str]] = {}
+    for number in taken:
+        param, _, ident = str(before[number]).partition(" ")
+        back.setdefault(f"{_KIND_OF_PARAM.get(param, 'group')}:{ident}", []).append(number)
+    commands = "; ".join(
+        f"`/voice numbers associate {where} {' '.join(numbers)} --force`" for where, numbers in back.items()
+    )
     return [
         f"{len(moved)} number(s) were moved here with --force from elsewhere: {shown}. Undoing disassociates "
-        "them; it does not move them back."
+        f"them, leaving them routed nowhere; to move them back instead, run {commands}."
     ]
 
 
