@@ -1,7 +1,7 @@
 """Applying a plan: send its requests and report exactly what happened.
 
-Every number of an association is accounted for once: in `succeeded_numbers`, or in
-`number_errors` with AWS's code and message (or, for a batch whose request failed outright, the
+Every number a request names is accounted for once: in `succeeded_numbers`, or in
+`number_errors` with AWS's code and message (or, for a request that failed outright, the
 request's error). Batches run concurrently, bounded by VOICE_MAX_CONCURRENCY, and report progress.
 Other plans' requests run in order and stop at the first failure, a number AWS refused included
 (a group delete must not go on to empty and delete a group whose numbers are still on it); a
@@ -42,14 +42,16 @@ def _batched(call: ApiCall) -> bool:
     return isinstance(check, Shows) and check.batched
 
 
-def _with_secret(call: ApiCall, revealed: list[Revealed] | None) -> tuple[dict[str, Any], list[Revealed]]:
+def _with_secret(
+    call: ApiCall, plan: Plan, revealed: list[Revealed] | None
+) -> tuple[dict[str, Any], list[Revealed]]:
     """The parameters to send: the plan's, plus the secret the operation needs, made just now."""
     make = SECRETS.get(call.operation)
     if make is None:
         return call.params, []
     if revealed is None:
         raise TypeError(f"{call.operation} makes a secret, and nobody was given to show it to")
-    return make(call)
+    return make(call, plan)
 
 
 async def _apply_in_order(plan: Plan, voice: VoiceService, revealed: list[Revealed] | None) -> Outcome:
@@ -59,7 +61,7 @@ async def _apply_in_order(plan: Plan, voice: VoiceService, revealed: list[Reveal
     reconciled = False
     for planned in plan.calls:
         call = planned.with_created_id(created_id(created))
-        params, secrets = _with_secret(call, revealed)
+        params, secrets = _with_secret(call, plan, revealed)
         try:
             response = await voice.apply(call.operation, call.region, params)
         except VoiceError as error:
@@ -69,6 +71,9 @@ async def _apply_in_order(plan: Plan, voice: VoiceService, revealed: list[Reveal
                 error=ErrorInfo.of(error),
                 responses=responses,
                 succeeded_numbers=succeeded,
+                # The numbers the refused request named failed with it (UpdatePhoneNumber has no
+                # PhoneNumberErrors), so the counts account for them.
+                number_errors=[_batch_error(number, error) for number in _numbers_of(call)],
                 created=created,
             )
         responses.append(response)
@@ -154,5 +159,5 @@ def _batch_error(number: str, error: VoiceError) -> PhoneNumberError:
     """A number whose whole request failed; says whether AWS may have acted on it anyway."""
     message = error.message
     if error.maybe_applied:
-        message += " (the request may have been applied: check this number's association)"
+        message += " (the request may have been applied: check this number with `/voice number show`)"
     return PhoneNumberError(phone_number_id=number, error_code=error.code, error_message=message)

@@ -118,6 +118,20 @@ _MEANINGS: dict[str, tuple[str, str]] = {
     ),
 }
 
+_NO_SUCH_NUMBER = (
+    "The phone number is not in this account (numbers belong to the account, not to a region).",
+    "See the account's numbers with `/voice numbers list`, or numbers to buy with `/voice numbers search`.",
+)
+# Where the code's usual meaning misleads: a missing phone number is no connector or group to look up.
+_MEANINGS_BY_OPERATION: dict[tuple[str, str], tuple[str, str]] = {
+    ("NotFoundException", "GetPhoneNumber"): _NO_SUCH_NUMBER,
+    ("NotFoundException", "UpdatePhoneNumber"): _NO_SUCH_NUMBER,
+    ("NotFoundException", "GetPhoneNumberOrder"): (
+        "There is no phone number order with this ID in this account.",
+        "Check the order ID that `/voice numbers order` answered.",
+    ),
+}
+
 
 @dataclass
 class VoiceError(Exception):
@@ -130,13 +144,19 @@ class VoiceError(Exception):
     request_id: str | None = None
     maybe_applied: bool = False
 
+    def _explained(self) -> tuple[str, str]:
+        return _MEANINGS_BY_OPERATION.get(
+            (self.code, self.operation),
+            _MEANINGS.get(self.code, ("AWS returned an error.", "Read the message and try again.")),
+        )
+
     @property
     def meaning(self) -> str:
-        return _MEANINGS.get(self.code, ("AWS returned an error.", "Read the message and try again."))[0]
+        return self._explained()[0]
 
     @property
     def advice(self) -> str:
-        return _MEANINGS.get(self.code, ("", "Read the message and try again."))[1]
+        return self._explained()[1]
 
     @property
     def server_side(self) -> bool:

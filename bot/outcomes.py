@@ -47,11 +47,13 @@ class ChangeShown:
 
 @dataclass(frozen=True)
 class Exported:
-    """A file the person asked for (`/voice snapshot`): `doc` says what it is."""
+    """A file the person asked for (`/voice snapshot`): `doc` says what it is; `shared`: posted in
+    the channel, otherwise sent to the person alone."""
 
     doc: Doc
     file_name: str
     content: str
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -249,6 +251,8 @@ def is_public(answer: Answer) -> bool:
     match answer:
         case ReadAnswered(public=public) | HistoryListed(public=public) | ChangeShown(public=public):
             return public
+        case Exported(shared=shared):
+            return shared
         case Undoing(answer=inner):
             return is_public(inner)
         case Proposed() | NotApplied() | Applied() | Cancelled():

@@ -150,7 +150,8 @@ class FieldChange(Model):
 
 
 class NumberMove(Model):
-    """Where a number is now, for an association preview ("moves from X")."""
+    """Where a number is now, for an association preview ("moves from X"), or what else the plan
+    says it has now (`Plan.moves_current`)."""
 
     number: str
     current: str | None
@@ -186,6 +187,9 @@ class Plan(Model):
     calls: list[ApiCall]
     changes: list[FieldChange] = Field(default_factory=list)
     moves: list[NumberMove] = Field(default_factory=list)
+    moves_current: str = "Now associated with"
+    """What each move's `current` is, as the preview's column says it: where the number routes, but
+    for a number update the value it changes (`Calling name now`)."""
     warnings: list[str] = Field(default_factory=list)
     before: dict[str, Any] | None = None
     impact: Impact | None = None

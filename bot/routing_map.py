@@ -3,24 +3,37 @@ origination and termination, number counts, drift not yet acknowledged, and the 
 
 Each part is read only when the policy lets the viewer read it (None otherwise), so a view of the
 map cannot show more than the commands would. Per-connector settings are read for the first
-DETAILED connectors only, which bounds what one glance costs against AWS's request quota.
+DETAILED connectors only, which bounds what one glance costs against AWS's request quota, and
+`MapCache` shares a map among everyone who may read the same parts for a minute, so opening the
+Home tab again and again cannot spend the rate limit that changes need.
 """
 
 import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from bot.aws_errors import VoiceError
 from bot.ops.termination import get_termination
 from bot.policy import Policy, Subject
-from bot.store import ChangeRecord, DriftLedger, DriftRecord, Store
+from bot.store import ChangeRecord, DriftLedger, DriftRecord, Store, now
 from bot.voice import VoiceService
 from voice_domain.shapes import Origination, PhoneNumber, VoiceConnector, VoiceConnectorGroup
 from voice_domain.termination import Termination, TerminationHealth
 
 DETAILED = 15  # connectors whose settings are read; the rest are counted
+MAP_PERMISSIONS = (
+    "connector.read",
+    "group.read",
+    "numbers.read",
+    "origination.read",
+    "termination.read",
+    "drift.read",
+    "history.read.all",
+)
+"""The permissions that decide what the map shows: viewers who hold the same of them see the same."""
 GROUPS_SHOWN = 20
 DRIFT_SHOWN = 5
 CHANGES_SHOWN = 5
@@ -71,13 +84,43 @@ class RoutingMap:
     drift_total: int
     changes: tuple[ChangeRecord, ...] | None
     warnings: tuple[str, ...]
+    read_at: datetime
 
 
-async def read_map(voice: VoiceService, store: Store, policy: Policy, subject: Subject) -> RoutingMap:
-    """What `subject` may read of the map, now; a region or part that does not answer is named."""
+def readable(policy: Policy, subject: Subject) -> frozenset[str]:
+    """Which of MAP_PERMISSIONS the policy in force gives `subject`."""
+    return frozenset(
+        permission for permission in MAP_PERMISSIONS if policy.decide(subject, permission).allowed
+    )
+
+
+class MapCache:
+    """The map as each set of readable parts sees it, kept `ttl` seconds; concurrent opens by
+    viewers who read the same parts wait for one read instead of each sending their own."""
+
+    def __init__(self, ttl: float = 60.0) -> None:
+        self.ttl = ttl
+        self._maps: dict[frozenset[str], tuple[float, RoutingMap]] = {}
+        self._locks: dict[frozenset[str], asyncio.Lock] = {}
+
+    async def read(self, voice: VoiceService, store: Store, parts: frozenset[str]) -> RoutingMap:
+        loop = asyncio.get_running_loop()
+        async with self._locks.setdefault(parts, asyncio.Lock()):
+            kept = self._maps.get(parts)
+            if kept is not None and loop.time() - kept[0] < self.ttl:
+                return kept[1]
+            found = await read_map(voice, store, parts)
+            self._maps[parts] = (loop.time(), found)
+            return found
+
+
+async def read_map(voice: VoiceService, store: Store, parts: frozenset[str]) -> RoutingMap:
+    """The `parts` (see `readable`) of the map, now; a region or part that does not answer is named."""
 
     def may(permission: str) -> bool:
-        return policy.decide(subject, permission).allowed
+        if permission not in MAP_PERMISSIONS:
+            raise ValueError(f"{permission} decides a part of the map: add it to MAP_PERMISSIONS")
+        return permission in parts
 
     warnings: list[str] = []
     connectors: list[tuple[str, VoiceConnector]] = []
@@ -120,6 +163,7 @@ async def read_map(voice: VoiceService, store: Store, policy: Policy, subject: S
         drift_total=drift_total,
         changes=changes,
         warnings=tuple(warnings),
+        read_at=now(),
     )
 
 

@@ -25,7 +25,9 @@ if TYPE_CHECKING:
 
     from bot.store_sql import SqlStore
 
-SCHEMA_VERSION = 4  # 3: leases, snapshots and drift (the drift watch); 4: claimed_at, settled_at (history)
+SCHEMA_VERSION = 5
+# 3: leases, snapshots and drift (the drift watch); 4: claimed_at, settled_at (history);
+# 5: the drift's changed_after and announced_as (who made it, found after it was announced)
 _ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: IDs are read aloud on bridges
 SEEN_KEPT = timedelta(hours=1)  # well past Slack's 5-minute signature window and its retries
 
@@ -33,6 +35,7 @@ SEEN_KEPT = timedelta(hours=1)  # well past Slack's 5-minute signature window an
 class Status(StrEnum):
     INVALID = "INVALID"  # the text did not parse; nothing ran
     DENIED = "DENIED"  # the policy refused; nothing ran
+    NOT_PLANNED = "NOT_PLANNED"  # nothing to do, or something must happen first; nothing ran
     PLANNED = "PLANNED"  # previewed, waiting for confirmation
     APPLYING = "APPLYING"  # claimed by one replica; requests being sent
     APPLIED = "APPLIED"
@@ -291,6 +294,8 @@ class DriftRecord:
     revert: str | None
     acknowledged_by: str | None
     acknowledged_at: datetime | None
+    changed_after: datetime | None  # when the previous snapshot began: the change was made since
+    announced_as: str | None  # where the announcement was posted, for updating it (see Announcer)
 
     def __init__(self, **fields: Any) -> None:
         for name, value in fields.items():
@@ -338,6 +343,17 @@ class DriftLedger:
     async def acknowledge(self, drift_id: str, user_id: str) -> bool:
         """True for the one acknowledgement that counts; False when it was acknowledged already."""
         return await (await self._store._open()).acknowledge(drift_id, user_id)
+
+    async def mark_announced(self, drift_id: str, posted: str) -> None:
+        await (await self._store._open()).update_drift(drift_id, announced_as=posted)
+
+    async def unattributed(self, seen_since: datetime) -> Sequence[DriftRecord]:
+        """Drift first seen since `seen_since` whose maker CloudTrail has not shown yet."""
+        return await (await self._store._open()).unattributed(seen_since)
+
+    async def attribute(self, drift_id: str, actors: list[dict[str, str]]) -> bool:
+        """Record who made it; True for the one replica whose lookup counts (it updates the post)."""
+        return await (await self._store._open()).attribute(drift_id, actors)
 
     async def changes_since(self, moment: datetime) -> Sequence[ChangeRecord]:
         """Changes Switchboard sent (or may have sent) to AWS since `moment`: they explain drift."""

@@ -27,6 +27,7 @@ from sqlalchemy import (
     delete,
     func,
     inspect,
+    or_,
     select,
     text,
     update,
@@ -176,7 +177,13 @@ drift = Table(
     Column("revert", Text, nullable=True),
     Column("acknowledged_by", String(64), nullable=True),
     Column("acknowledged_at", DateTime(timezone=True), nullable=True, index=True),
+    Column("changed_after", DateTime(timezone=True), nullable=True),
+    Column("announced_as", String(128), nullable=True),
 )
+
+# A drift recorded without who made it: JSON's null (how the ORM writes None to a JSON column), or
+# SQL NULL; compared as text, since PostgreSQL's json type has no equality operator.
+_NO_ACTORS = or_(drift.c.actors.is_(None), cast(drift.c.actors, Text) == "null")
 
 
 class Lease:
@@ -231,13 +238,14 @@ def _guarded(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
 
 
 def _add_missing_columns(connection: Connection) -> None:
-    """Schema 2 added `team_id`, schema 4 `claimed_at` and `settled_at`: older tables get them
-    (create_all never alters a table)."""
-    present = {column["name"] for column in inspect(connection).get_columns(changes.name)}
-    for column in changes.columns:
-        if column.name not in present:
-            kind = column.type.compile(dialect=connection.dialect)
-            connection.execute(text(f"ALTER TABLE {changes.name} ADD COLUMN {column.name} {kind}"))
+    """Schema 2 added `team_id`, schema 4 `claimed_at` and `settled_at`, schema 5 the drift's
+    `changed_after` and `announced_as`: older tables get them (create_all never alters a table)."""
+    for table in (changes, drift):
+        present = {column["name"] for column in inspect(connection).get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in present:
+                kind = column.type.compile(dialect=connection.dialect)
+                connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {kind}"))
 
 
 def _storable(value: Any) -> Any:
@@ -522,6 +530,33 @@ class SqlStore:
                 update(DriftRecord)
                 .where(drift.c.id == drift_id, drift.c.acknowledged_at.is_(None))
                 .values(acknowledged_by=user_id, acknowledged_at=now())
+            )
+        return getattr(result, "rowcount", 0) == 1
+
+    @_guarded
+    async def update_drift(self, drift_id: str, **fields: Any) -> None:
+        async with self.sessions.begin() as session:
+            await session.execute(update(DriftRecord).where(drift.c.id == drift_id).values(**fields))
+
+    @_guarded
+    async def unattributed(self, seen_since: datetime) -> Sequence[DriftRecord]:
+        query = (
+            select(DriftRecord)
+            .where(_NO_ACTORS, drift.c.first_seen >= seen_since)
+            .order_by(drift.c.first_seen)
+        )
+        async with self.sessions() as session:
+            found = list(await session.scalars(query))
+        for record in found:
+            record.first_seen = aware(record.first_seen) or record.first_seen
+            record.changed_after = aware(record.changed_after)
+        return found
+
+    @_guarded
+    async def attribute(self, drift_id: str, actors: list[dict[str, str]]) -> bool:
+        async with self.sessions.begin() as session:
+            result = await session.execute(
+                update(DriftRecord).where(drift.c.id == drift_id, _NO_ACTORS).values(actors=actors)
             )
         return getattr(result, "rowcount", 0) == 1
 

@@ -9,6 +9,7 @@ and otherwise reconciled by name before anything is reported.
 """
 
 import asyncio
+import difflib
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
@@ -322,9 +323,11 @@ class VoiceService:
         across: Across[Any] = await self.list_reachable(lister)
         by_id: list[Located] = []
         by_name: list[Located] = []
+        names: set[str] = set()
         for region, resources in across.found.items():
             for resource in resources:
                 located = _located(reference.kind, region, resource)
+                names.add(located.name)
                 if located.id == reference.text:
                     by_id.append(located)
                 elif located.name == reference.text:
@@ -342,10 +345,12 @@ class VoiceService:
         if by_id or (matches and not across.unanswered):
             return matches[0]
         if not matches and not across.unanswered:
+            close = difflib.get_close_matches(reference.text, sorted(names), n=1, cutoff=0.75)
+            hint = f" Did you mean '{close[0]}'?" if close else ""
             raise VoiceError(
                 operation,
                 "NotFoundException",
-                f"No {what} has the ID or name '{reference.text}' in {', '.join(self.regions)}.",
+                f"No {what} has the ID or name '{reference.text}' in {', '.join(self.regions)}.{hint}",
             )
         silent = ", ".join(across.unanswered)
         if not matches:

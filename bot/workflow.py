@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot import claims, history, metrics, reconciliation, undo
+from bot import claims, history, metrics, reconciliation, undo, unparsed
 from bot.applying import Progress
 from bot.authority import Verdict, first_refusal, judge, permissions_of
 from bot.engine import Engine
@@ -145,7 +145,7 @@ class Workflow:
     async def record_invalid(self, request: Request, problem: Doc) -> None:
         """Input that is not a command ran nothing; the audit log still says who tried what."""
         try:
-            await self._record(request, Status.INVALID, error=problem.title)
+            await self._record(request, Status.INVALID, error=unparsed.redacted(problem.title))
         except StoreUnavailable as error:
             log.error("could not record invalid input from %s: %s", request.user_id, error)
 
@@ -153,6 +153,9 @@ class Workflow:
         record = await self.store.get(command.change_id)
         if record is None or record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
             return NotFound(command.change_id, applied=True)
+        elsewhere = _undone_elsewhere(record, request, self.policy)
+        if elsewhere is not None:
+            return elsewhere
         name = str((record.command or {}).get("words", ""))
         outcome = record.result
         later = await undo.changes_after(self.store, record)
@@ -191,7 +194,7 @@ class Workflow:
         if isinstance(answer, Answered):
             return ReadAnswered(answer.doc, public=answer.public)
         if isinstance(answer, Exports):
-            return Exported(answer.doc, answer.file_name, answer.content)
+            return Exported(answer.doc, answer.file_name, answer.content, answer.shared)
         return await self._handle(replace(request, text=answer.text))
 
     async def _propose(self, request: Request, command: ChangeCommand, undo_of: str | None) -> Answer:
@@ -210,7 +213,7 @@ class Workflow:
         planned = await self.engine.plan(command, request.text)
         if planned.plan is None:
             assert planned.problem is not None
-            status = Status.FAILED if planned.problem.level == "error" else Status.CANCELLED
+            status = Status.FAILED if planned.problem.level == "error" else Status.NOT_PLANNED
             await self._record(request, status, command=command, error=planned.problem.title)
             return NotRun(planned.problem)
         plan = planned.plan
@@ -505,7 +508,7 @@ class Workflow:
             surface=request.surface,
             channel_id=request.channel_id,
             team_id=request.team_id,
-            command_text=request.text if command else _command_word(request.text),
+            command_text=request.text if command else unparsed.command_words(request.text),
             command={"words": command.command_name(), "fields": command.model_dump(mode="json")}
             if command
             else None,
@@ -558,10 +561,17 @@ def _differs(previewed: Plan, current: Plan) -> bool:
     return previewed.before != current.before or previewed.calls != current.calls
 
 
-def _command_word(text: str) -> str:
-    """What is kept of text that did not parse: its first word. The rest may be a pasted secret."""
-    words = text.split()
-    return f"{words[0][:32]} …" if words else ""
+def _undone_elsewhere(record: ChangeRecord, request: Request, policy: Policy) -> Answer | None:
+    """An undo's preview shows what the change did: from another channel (a private one, a DM) it
+    takes what reading that channel's history takes, and from another workspace it is refused."""
+    if record.team_id and request.team_id != record.team_id:
+        return WrongPlace(record.id, workspace=True)
+    if record.channel_id != request.channel_id:
+        decision = policy.decide(request.subject(), HISTORY_EVERYWHERE)
+        if not decision.allowed:
+            why = f"Change {record.id} was requested in another channel. {decision.explain()}"
+            return Denied(HISTORY_EVERYWHERE, why)
+    return None
 
 
 def _elsewhere(record: ChangeRecord, actor: Request) -> WrongPlace | None:

@@ -74,6 +74,9 @@ class Command(BaseModel):
     """Permissions that some of its options need on top of `permission` (policy names them too)."""
     changes: ClassVar[bool] = False
     notice: ClassVar[str | None] = None
+    at_once: ClassVar[bool] = False
+    """It takes effect when typed, with no preview whose Apply would judge the policy again (drift
+    ack): the bot reads the person's user groups afresh for it rather than from its cache."""
 
     @classmethod
     def all_params(cls) -> tuple[Param, ...]:

@@ -27,6 +27,7 @@ class DriftAcknowledge(Command):
     params = (DRIFT_ID,)
     examples = ("/voice drift ack d7hx2mq4",)
     permission = "drift.acknowledge"
+    at_once = True
 
     drift_id: DriftId
 
@@ -51,15 +52,18 @@ class DriftRevert(Command):
     )
 
 
-class Snapshot(Command):
+class Snapshot(ReadCommand):
+    """The file goes to the asker alone (a direct message) unless `--share` posts it in the channel:
+    it holds the whole voice configuration, allow-lists and SIP user names included."""
+
     words = ("snapshot",)
     task = "audit"
     summary = (
         "Export the voice configuration the drift watch reads (connectors, groups, origination, "
-        "number associations; never credentials) as a YAML or JSON file."
+        "number associations; never credentials) as a YAML or JSON file, sent to you alone."
     )
     params = (Param("format", "yaml|json", "the file's format (default yaml)", "--format", required=False),)
-    examples = ("/voice snapshot", "/voice snapshot --format json")
+    examples = ("/voice snapshot", "/voice snapshot --format json --share")
     permission = "snapshot.read"
 
     format: Literal["yaml", "json"] = "yaml"

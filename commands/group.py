@@ -4,7 +4,7 @@ from pydantic import Field
 
 from commands.base import ChangeCommand, Param, ReadCommand
 from commands.connector import REGION
-from commands.types import Member, UniqueNumbers
+from commands.types import Members, UniqueNumbers
 from voice_domain.located import Reference
 from voice_domain.values import Name, Region
 
@@ -81,7 +81,7 @@ class GroupCreate(ChangeCommand):
     permission = "group.create"
 
     name: Name
-    members: list[Member] = Field(default_factory=list, max_length=3)
+    members: Members = Field(default_factory=list)
     region: Region | None = None
     numbers: UniqueNumbers = Field(default_factory=list)
 
@@ -132,7 +132,7 @@ class GroupUpdate(ChangeCommand):
     permission = "group.update"
 
     group: Name
-    members: list[Member] = Field(default_factory=list, max_length=3)
+    members: Members = Field(default_factory=list)
 
     def references(self) -> list[Reference]:
         return [Reference("group", self.group)] + [

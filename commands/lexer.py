@@ -14,6 +14,9 @@ from commands.errors import UsageError
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
 _LINK = re.compile(r"<(?P<target>(?:tel|https?|mailto|sip):[^<>|]*)(?:\|(?P<label>[^<>]*))?>")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
+# Where `unslack` would read typed text as Slack's markup: an entity, or the start of a link.
+_ENTITY_START = re.compile(r"&(?=(?:lt|gt|amp);)")
+_LINK_START = re.compile(r"<(?=(?:tel|https?|mailto|sip):)")
 
 
 def _unwrap_link(match: re.Match[str]) -> str:
@@ -32,6 +35,15 @@ def unslack(text: str) -> str:
     for entity, char in _ENTITIES:
         text = text.replace(entity, char)
     return text.translate(_SMART_QUOTES)
+
+
+def command_line(words: list[str]) -> str:
+    """Text that `tokenize` reads back as exactly `words`, for a command built from typed values (an
+    Edit form's fields): quoted as the shell does, with what `unslack` would undo made literal.
+    Smart quotes become plain ones first, as everywhere else in the language; otherwise `unslack`
+    would turn a ’ inside a quoted reason into a quote that ends it, and what follows into options."""
+    line = " ".join(shlex.quote(word.translate(_SMART_QUOTES)) for word in words)
+    return _LINK_START.sub("&lt;", _ENTITY_START.sub("&amp;", line))
 
 
 def tokenize(text: str) -> list[str]:

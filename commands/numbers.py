@@ -12,53 +12,50 @@ from commands.base import ChangeCommand, Param, ReadCommand
 from commands.types import CountryCode, UniqueNumbers, unique
 from voice_domain.located import Reference, ResourceKind
 from voice_domain.numbers import CallingName, OrderId, ProductType
-from voice_domain.values import E164Number, Name, check_name, parse_number, upper
+from voice_domain.values import E164Number, Name, check_name, number_progress, parse_number, upper
 
 _SEPARATORS = re.compile(r"[,;\s]+")
-_NANP_DIGITS = 10
+_STARTS_NUMBER = ("+", "tel:")
 
 
 def _digits(chunk: str) -> int:
     return sum(char.isdigit() for char in chunk)
 
 
-def _complete(chunks: list[str], default_country: str) -> bool:
-    """A number typed without `+` is whole once it reads as a number of the default country, or
-    once it has as many digits as a North American one (so a typo does not swallow the next)."""
-    text = " ".join(chunks)
-    if _digits(text) >= _NANP_DIGITS:
-        return True
-    try:
-        parse_number(text, default_country)
-    except ValueError:
-        return False
-    return True
+def _number_end(chunks: list[str], start: int, default_country: str) -> int:
+    """Where the number beginning at `chunks[start]` ends: after the chunk itself when it is a whole
+    number already (`+12065550100 2065550101` is two numbers), else after the longest run of chunks
+    that together read as one number (`+1 206 555 0100`). A run that never becomes one ends where
+    no more digits could help (`+1 206 555 01` before `2065550101`), so the validator names it."""
+    if number_progress(chunks[start], default_country) == "whole":
+        return start + 1
+    end, whole = start + 1, None
+    while end < len(chunks) and not chunks[end].startswith(_STARTS_NUMBER):
+        progress = number_progress(" ".join(chunks[start : end + 1]), default_country)
+        if progress == "never":
+            break
+        end += 1
+        if progress == "whole":
+            whole = end
+    return whole or end
 
 
 def group_number_tokens(tokens: list[str], default_country: str) -> list[str]:
     """Re-join phone numbers that were typed with spaces.
 
     `+1 (206) 555-0100, 206 555 0101` arrives as six tokens. Commas and semicolons always
-    separate numbers; within a run, a chunk starting with `+` begins a new number, and a number
-    without `+` ends once it is whole (`_complete`). Chunks that never make a number are kept as
-    typed, so the validator names them.
+    separate numbers; within a run, a chunk starting with `+` begins a new number, and chunks join
+    only while together they make one number (`_number_end`). Chunks that never make a number are
+    kept as typed, so the validator names them.
     """
     numbers: list[str] = []
     for segment in re.split(r"[,;]+", " ".join(tokens)):
-        current: list[str] = []
-        for chunk in segment.split():
-            starts_new = chunk.startswith(("+", "tel:"))
-            complete = (
-                bool(current)
-                and not current[0].startswith(("+", "tel:"))
-                and _complete(current, default_country)
-            )
-            if current and (starts_new or complete):
-                numbers.append(" ".join(current))
-                current = []
-            current.append(chunk)
-        if current:
-            numbers.append(" ".join(current))
+        chunks = segment.split()
+        start = 0
+        while start < len(chunks):
+            end = _number_end(chunks, start, default_country)
+            numbers.append(" ".join(chunks[start:end]))
+            start = end
     return [number for number in numbers if _SEPARATORS.sub("", number)]
 
 

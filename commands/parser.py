@@ -193,6 +193,8 @@ def _explain(error: ValidationError, command_class: type[Command], raw: dict[str
         typed = raw.get(field)
         if isinstance(typed, list) and len(location) > 1 and isinstance(location[1], int):
             typed = typed[location[1]] if location[1] < len(typed) else None
+        elif isinstance(typed, list) and len(typed) == 1:
+            typed = typed[0]  # one value typed as a repeat's tokens (`number show 911`)
         if param is None:
             problems.append(message[0].upper() + message[1:] + ".")
         elif isinstance(typed, str):

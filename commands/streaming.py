@@ -57,7 +57,13 @@ class StreamingSet(_StreamingChange):
     )
     params = (
         CONNECTOR,
-        Param("retention", "HOURS", "hours Kinesis keeps the media (0 or more)", "--retention"),
+        Param(
+            "retention",
+            "HOURS",
+            "hours Kinesis keeps the media (0 or more; kept when not given)",
+            "--retention",
+            required=False,
+        ),
         Param(
             "notify",
             "EventBridge,SNS,SQS|none",
@@ -89,7 +95,7 @@ class StreamingSet(_StreamingChange):
     )
     permission = "streaming.set"
 
-    retention: Annotated[int, Field(ge=0)]
+    retention: Annotated[int, Field(ge=0)] | None = None
     notify: list[str] | None = None
     media_insights: Annotated[str, Field(max_length=1024, pattern=f"{ARN_PATTERN}|^{OFF}$")] | None = None
     disabled: bool = False

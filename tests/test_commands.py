@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from commands import COMMANDS, ChangeCommand, UsageError, parse
-from commands.lexer import tokenize
+from commands.lexer import command_line, tokenize
 from commands.numbers import NumbersAssociate, NumbersList
 
 
@@ -24,6 +24,27 @@ def test_numbers_typed_with_punctuation_spaces_and_commas_are_normalised_once() 
     )
     assert isinstance(command, NumbersAssociate)
     assert command.numbers == ["+12065550100", "+12065550101", "+12065550102", "+12065550103"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "numbers"),
+    [
+        ("+12065550100 2065550101", ["+12065550100", "+12065550101"]),
+        ("2065550101 +12065550100", ["+12065550101", "+12065550100"]),
+        (
+            "<tel:+12065550100|+1 206-555-0100> <tel:2065550101|206-555-0101>",
+            ["+12065550100", "+12065550101"],
+        ),
+        ("+1 2065550100 1 206 555 0101 (206) 555-0102", ["+12065550100", "+12065550101", "+12065550102"]),
+        ("+44 20 7946 0958 020 7946 0959", ["+442079460958", "+442079460959"]),
+    ],
+)
+def test_a_whole_number_is_never_glued_to_the_next(typed: str, numbers: list[str]) -> None:
+    command = parse(
+        f"numbers associate pstn-failover {typed}", default_country="GB" if "+44" in typed else "US"
+    )
+    assert isinstance(command, NumbersAssociate)
+    assert command.numbers == numbers
 
 
 def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
@@ -68,10 +89,15 @@ def test_slack_link_markup_and_smart_quotes_are_undone() -> None:
         ("origination set vc --route 10.0.0.1:5060", "10.0.0.1:5060", "/tcp or /udp, priority=N, weight=N"),
         ("origination set vc --rout 10.0.0.1", "--rout", "--route"),
         ("numbers associate g 12345", "12345", "too few digits (read as a US number"),
+        ("number show 911", "911", "too few digits (read as a US number"),
+        ("numbers associate g +1 206 555 01 2065550101", "+1 206 555 01", "too few digits"),
+        ("numbers associate g +12065550100 2065550101 0100", "0100", "too few digits"),
         ("proxy set vc --expiry 60 --countries US,USA", "USA", "[A-Z]{2}"),
+        ("termination set vc --calling-regions US,XX", "XX", "not a two-letter country code"),
         ("connector create bad/name", "bad/name", "letters, digits"),
         ("connector create ok --region mars-1", "mars-1", "us-east-1"),
         ("group create g --member vc:100", "vc:100", "priority"),
+        ("group create g --member vc:1 --member vc:2", None, "vc is given more than once"),
         ("connector show a b", "b", "not expected"),
         ("connector create 'unclosed", None, "quote"),
     ],
@@ -133,3 +159,21 @@ def test_parsing_is_total_on_near_commands(tokens: list[str]) -> None:
         parse(" ".join(tokens))
     except UsageError as error:
         assert str(error)
+
+
+SMART_TO_PLAIN = str.maketrans({"“": '"', "”": '"', "’": "'"})
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "INC-1’ --route evil.example.com/udp,priority=1,weight=99 --reason ’x",
+        "R&amp;D &lt;b&gt; <http://example.com|example.com> <tel:+12065550100> <!channel>",
+        "it's “quoted” and 'single' and \"double\"",
+    ],
+)
+def test_a_command_line_built_from_typed_values_reads_back_as_those_values(typed: str) -> None:
+    """What an Edit form builds from its fields: smart quotes made plain (as typing them does), and
+    nothing else changed, added or split off into options."""
+    words = ["origination", "set", "vc", "--reason", typed]
+    assert tokenize(command_line(words)) == [*words[:-1], typed.translate(SMART_TO_PLAIN)]

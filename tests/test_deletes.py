@@ -25,6 +25,7 @@ async def test_a_group_with_members_and_numbers_is_deleted_and_restored_from_sla
     shown = text_of(preview)
     assert "1. Sends DisassociatePhoneNumbersFromVoiceConnectorGroup" in shown
     assert "2. Sends UpdateVoiceConnectorGroup" in shown and "3. Sends DeleteVoiceConnectorGroup" in shown
+    assert "pstn-primary (abcdef1ghij2klmno3pqr4) (priority 1), pstn-secondary" in shown  # by name
     change_id = button_value(preview, APPLY_ACTION)
     [result] = await (await bot.click(APPLY_ACTION, change_id, preview, user="U0BOB")).wait()
     assert "Applied" in text_of(result)

@@ -212,6 +212,7 @@ METHOD_SCOPES: dict[str, str | None] = {
     "views.update": None,
     "views.publish": None,
     "users.info": "users:read",
+    "conversations.open": "im:write",
 }
 # Events API event → the bot scope it needs (None: it needs none); an event listened to that is not here
 # fails the test: look it up at https://docs.slack.dev/reference/events.

@@ -9,9 +9,10 @@ from bot.drift.diff import rows
 from bot.drift.views import drift_view
 from bot.drift.watcher import DriftWatcher
 from bot.engine import Engine
-from bot.outcomes import Applied, Proposed
+from bot.outcomes import Applied, Proposed, ReadAnswered
 from bot.policy import SANDBOX
 from bot.render.blockkit import to_messages
+from bot.render.terminal import to_text
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
 from bot.settings import DriftSettings
 from bot.slack.drift import DRIFT_ACTIONS
@@ -19,6 +20,7 @@ from bot.store import DriftRecord, SnapshotRecord, Store
 from bot.voice import VoiceService
 from bot.workflow import Request, Workflow
 from tests.helpers.blockkit import block_kit_problems, unescaped_mentions
+from tests.helpers.drift_fixtures import RecordingAnnouncer
 from tests.helpers.sandbox_fixtures import voice_client
 
 ROUTE = {"Host": "10.9.8.7", "Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
@@ -35,11 +37,8 @@ class Bot:
 
 def replica(drift_voice: VoiceService, drift_store: Store) -> Bot:
     announced: list[DriftRecord] = []
-
-    async def announce(record: DriftRecord) -> None:
-        announced.append(record)
-
-    watcher = DriftWatcher(drift_voice, drift_store, DriftSettings(VOICE_REQUEST_BUDGET=1000), announce)
+    settings = DriftSettings(VOICE_REQUEST_BUDGET=1000)
+    watcher = DriftWatcher(drift_voice, drift_store, settings, RecordingAnnouncer(announced))
     return Bot(watcher, Workflow(Engine(drift_voice), drift_store, SANDBOX), announced)
 
 
@@ -122,3 +121,22 @@ async def test_every_announcement_is_escaped_and_within_block_kit_limits(
             payload = {"text": message.text, "blocks": message.blocks}
             assert block_kit_problems(payload) == []
             assert unescaped_mentions(payload) == []
+
+
+async def test_the_drift_list_says_whether_anything_has_looked(
+    drift_voice: VoiceService, drift_store: Store
+) -> None:
+    """`/voice drift` in a console with no watch running must not read as "nothing changed"."""
+    bot = replica(drift_voice, drift_store)
+    asked = Request(user_id="U0ALICE", channel_id="C0OPS", text="drift", surface="slack")
+
+    async def listed() -> str:
+        answer = await bot.workflow.handle(asked)
+        assert isinstance(answer, ReadAnswered)
+        return to_text(answer.doc)
+
+    unwatched = await listed()
+    assert "never read the configuration" in unwatched and "No unacknowledged" not in unwatched
+    await bot.watcher.scan_once()
+    watched = await listed()
+    assert "No unacknowledged drift" in watched and "last read the configuration at" in watched

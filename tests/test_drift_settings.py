@@ -23,6 +23,7 @@ from bot.store import DriftLedger, DriftRecord, Store
 from bot.voice import VoiceService
 from bot.workflow import Request, Workflow
 from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness
+from tests.helpers.drift_fixtures import RecordingAnnouncer
 from tests.helpers.messages import text_of
 from tests.helpers.sandbox_fixtures import voice_client
 
@@ -43,12 +44,12 @@ class Watch:
     def __init__(self, drift_voice: VoiceService, drift_store: Store) -> None:
         self.announced: list[DriftRecord] = []
         self.watcher = DriftWatcher(
-            drift_voice, drift_store, DriftSettings(VOICE_REQUEST_BUDGET=1000), self._announce
+            drift_voice,
+            drift_store,
+            DriftSettings(VOICE_REQUEST_BUDGET=1000),
+            RecordingAnnouncer(self.announced),
         )
         self.workflow = Workflow(Engine(drift_voice), drift_store, SANDBOX)
-
-    async def _announce(self, record: DriftRecord) -> None:
-        self.announced.append(record)
 
     async def run(self, command: str) -> None:
         """`command` typed by someone allowed to, previewed and applied (as Revert's preview is)."""

@@ -46,7 +46,7 @@ async def test_the_console_prints_the_force_command_and_it_moves_the_number(
 
     code, output = await run_console(printed, cwd=tmp_path)
     assert code == 0, output
-    assert f"VoiceConnectorId {PRIMARY_CONNECTOR_ID}" in output  # where it was, in the preview
+    assert f"connector pstn-primary ({PRIMARY_CONNECTOR_ID})" in output  # where it was, in the preview
     assert await _group_of(sandbox, ELSEWHERE) == FAILOVER_GROUP_ID
 
 
@@ -75,7 +75,7 @@ async def test_a_click_on_move_with_force_previews_where_each_number_is_now(bot:
     text = text_of(preview)
     assert "Associate 1 number(s) with group pstn-failover" in text
     [row] = [line for line in text.splitlines() if line.startswith(ELSEWHERE)]
-    assert "+1 206-555-0102" in row and f"VoiceConnectorId {PRIMARY_CONNECTOR_ID}" in row
+    assert "+1 206-555-0102" in row and f"connector pstn-primary ({PRIMARY_CONNECTOR_ID})" in row
     assert '"ForceAssociate": true' in text
     assert "Needs approval" in text  # moving it disassociates it elsewhere: the policy asks for approval
     [record] = [r for r in await bot.runtime.store.history() if r.status == "PLANNED"]

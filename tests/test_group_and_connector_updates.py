@@ -60,6 +60,13 @@ async def test_oncall_fails_over_and_back_but_may_not_rewrite_members(
     assert "`group.failover` needs --reason TEXT by policy" in output, output
     assert "Applied: Group failover" in output, output
     assert "1 pstn-primary, 2 pstn-secondary → 1 pstn-secondary, 2 pstn-primary" in output
+    # Neither member has origination settings (the seed's), so the failover loses no calls: it is
+    # not refused, but says that pstn-secondary cannot take them either.
+    assert (
+        f"[!] pstn-secondary ({SECONDARY_CONNECTOR_ID}, us-west-2) has no origination settings, so it "
+        "cannot take group pstn-failover's calls: give it routes first with `/voice origination set "
+        f"{SECONDARY_CONNECTOR_ID} --route HOST[:PORT]/tcp|udp,priority=N,weight=N`."
+    ) in output, output
     assert "may not `group.update`" in output, output
     assert await members(sandbox) == [(PRIMARY_CONNECTOR_ID, 2), (SECONDARY_CONNECTOR_ID, 1)]
 

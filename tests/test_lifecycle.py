@@ -369,7 +369,7 @@ ROWS = (
         lambda account: account["numbers"][N3] == "pstn-failover",
         setup=(f"group create other-group --number {N3}",),
         restored=lambda before, after: N3 not in after["numbers"],
-        caveat="does not move them back",
+        caveat="to move them back instead, run",
     ),
     Row(
         NumbersDisassociate,
@@ -388,7 +388,7 @@ ROWS = (
         lambda account: account["numbers"][N3] == "pstn-primary",
         setup=(f"numbers associate pstn-failover {N3}",),
         restored=lambda before, after: N3 not in after["numbers"],
-        caveat="does not move them back",
+        caveat="to move them back instead, run",
     ),
     Row(
         NumbersDisassociate,

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.sandbox import RunningSandbox
 from tests.helpers.bot_harness import BotHarness
 from tests.helpers.console_process import run_console
-from tests.helpers.messages import text_of
+from tests.helpers.messages import preview_of, text_of
 from tests.helpers.sandbox_fixtures import recorded_requests
 
 ASSOCIATE = "AssociatePhoneNumbersWithVoiceConnectorGroup"
@@ -24,6 +24,25 @@ async def test_a_number_too_short_to_exist_is_named_as_malformed_and_nothing_is_
     assert "`+1 206 555 01` is not a valid NUMBER: malformed: it has too few digits" in output
     assert "not in this account" not in output
     assert not [r for r in recorded_requests(sandbox) if r["operation"] == ASSOCIATE]
+
+
+async def test_a_whole_number_typed_before_a_national_one_is_two_numbers(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    code, output = await run_console(
+        "/voice numbers associate pstn-failover +12065550100 2065550101", cwd=tmp_path
+    )
+    assert code == 0, output
+    [sent] = [r for r in recorded_requests(sandbox) if r["operation"] == ASSOCIATE]
+    assert sent["body"]["E164PhoneNumbers"] == ["+12065550100", "+12065550101"]
+
+
+async def test_slack_tel_links_of_whole_and_national_numbers_are_two_numbers(bot: BotHarness) -> None:
+    posted = await bot.command(
+        "numbers associate pstn-failover <tel:+12065550100|+1 206-555-0100> <tel:2065550101|206-555-0101>"
+    )
+    preview = text_of(await preview_of(bot, posted))
+    assert "Associate 2 number(s)" in preview and '["+12065550100", "+12065550101"]' in preview, preview
 
 
 async def test_a_national_number_is_read_in_the_default_country_and_shown_readably(

@@ -1,11 +1,12 @@
 """Policy files fail loudly, naming the line; `switchboard policy check` answers like the bot."""
 
+import re
 from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main
-from bot.policy import READ_ONLY, SANDBOX, Policy, PolicyError, Subject, load_policy
+from bot.policy import PERMISSIONS, READ_ONLY, SANDBOX, Policy, PolicyError, Subject, load_policy
 
 GOOD = """\
 roles:
@@ -140,3 +141,16 @@ def test_the_built_in_policies_are_valid_policies(built_in: Policy) -> None:
     validated = Policy.model_validate(built_in.model_dump())
     assert validated.model_dump() == built_in.model_dump()
     assert validated.grants == built_in.grants and validated.roles == built_in.roles
+
+
+def test_the_readmes_permission_list_is_every_permission_a_command_checks() -> None:
+    """Someone writing a policy from README must find every permission there (a role built from an
+    incomplete list is denied `origination.drain` mid-incident) and none that does not exist."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    listing = readme[readme.index("- **Permissions**") : readme.index("- **`roles`**")]
+    listed = set()
+    for written in re.findall(r"`([a-z.]+(?:\|[a-z]+)*)`", listing):
+        first, *others = written.split("|")
+        resource = first.rsplit(".", 1)[0] if others else first
+        listed |= {first, *(f"{resource}.{other}" for other in others)}
+    assert listed == set(PERMISSIONS)

@@ -26,7 +26,12 @@ FAILS_OVER = f"{PRIMARY} is priority 1 in {GROUP}: calls fail over to {SECONDARY
 
 
 async def _live_primary(sandbox: RunningSandbox) -> None:
-    """pstn-primary takes calls on two routes, first in pstn-failover, which holds three numbers."""
+    """pstn-primary takes calls on two routes, first in pstn-failover, which holds three numbers;
+    pstn-secondary, second, can take them too (origination enabled, one route)."""
+    async with voice_client(sandbox, "us-west-2") as client:
+        await client.put_voice_connector_origination(
+            VoiceConnectorId=SECONDARY_CONNECTOR_ID, Origination={"Routes": ROUTES[:1], "Disabled": False}
+        )
     async with voice_client(sandbox) as client:
         await client.put_voice_connector_origination(
             VoiceConnectorId=PRIMARY_CONNECTOR_ID, Origination={"Routes": ROUTES, "Disabled": False}
@@ -157,6 +162,124 @@ async def test_the_impact_costs_one_group_listing_per_region_and_one_number_list
         ("VoiceConnectorGroupId", FAILOVER_GROUP_ID),
         ("VoiceConnectorId", PRIMARY_CONNECTOR_ID),
     ]
+
+
+# Calls moved to a connector that cannot take them --------------------------------------------
+
+SECONDARY_ID = f"pstn-secondary ({SECONDARY_CONNECTOR_ID})"
+ENABLE_FIRST = f"enable it first with `/voice origination enable {SECONDARY_CONNECTOR_ID}`"
+ROUTES_FIRST = (
+    f"give it routes first with `/voice origination set {SECONDARY_CONNECTOR_ID} "
+    "--route HOST[:PORT]/tcp|udp,priority=N,weight=N`"
+)
+
+
+async def _secondary_origination(sandbox: RunningSandbox, origination: dict[str, Any] | None) -> None:
+    """pstn-secondary's origination as given: None deletes it."""
+    async with voice_client(sandbox, "us-west-2") as client:
+        if origination is None:
+            await client.delete_voice_connector_origination(VoiceConnectorId=SECONDARY_CONNECTOR_ID)
+        else:
+            await client.put_voice_connector_origination(
+                VoiceConnectorId=SECONDARY_CONNECTOR_ID, Origination=origination
+            )
+
+
+async def _group_members(sandbox: RunningSandbox) -> list[tuple[str, int]]:
+    async with voice_client(sandbox) as client:
+        group = await client.get_voice_connector_group(VoiceConnectorGroupId=FAILOVER_GROUP_ID)
+    return sorted(
+        (item["VoiceConnectorId"], item["Priority"])
+        for item in group["VoiceConnectorGroup"]["VoiceConnectorItems"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("origination", "lacks", "fix"),
+    [
+        ({"Routes": ROUTES[:1], "Disabled": True}, "origination disabled", ENABLE_FIRST),
+        ({"Disabled": False}, "no origination routes", ROUTES_FIRST),
+    ],
+    ids=["disabled", "no-routes"],
+)
+async def test_a_failover_to_a_member_that_cannot_take_calls_warns_and_says_what_to_run_first(
+    sandbox: RunningSandbox, tmp_path: Path, origination: dict[str, Any], lacks: str, fix: str
+) -> None:
+    await _live_primary(sandbox)
+    await _secondary_origination(sandbox, origination)
+    code, output = await run_console(
+        "/voice group failover pstn-failover --dry-run",
+        "/voice group update pstn-failover --member pstn-secondary:1 --member pstn-primary:2 --dry-run",
+        "/voice group update pstn-failover --member pstn-secondary:1 --dry-run",
+        cwd=tmp_path,
+    )
+    assert code == 0, output
+    previews = output.split("Preview: ")[1:]
+    assert len(previews) == 3, output
+    for preview in previews:
+        lines = _lines(preview)
+        assert (
+            f"[!] Impact: calls to the 3 numbers on this group go first to {SECONDARY_ID} instead of "
+            f"pstn-primary ({PRIMARY_CONNECTOR_ID}), but {SECONDARY_ID} cannot take them ({lacks})"
+        ) in lines, preview
+        assert f"[!] {SECONDARY} has {lacks}, so it cannot take group pstn-failover's calls: {fix}." in lines
+    assert "Dry run: nothing was changed" in output
+
+
+async def test_a_failover_from_a_live_member_to_one_without_origination_is_refused(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    """Nothing could answer the group's calls there: the preview refuses and names the command
+    that has to run first, rather than offering to Apply."""
+    await _live_primary(sandbox)
+    await _secondary_origination(sandbox, None)
+    code, output = await run_console(
+        "/voice group failover pstn-failover --reason 'primary SBC down'", cwd=tmp_path
+    )
+    assert code != 0, output
+    assert (
+        f"{SECONDARY} has no origination settings, so it cannot take the calls of {GROUP}, which {PRIMARY} "
+        f"takes now: failing over would leave them no SIP host to reach. Give it routes first with "
+        f"`/voice origination set {SECONDARY_CONNECTOR_ID} --route HOST[:PORT]/tcp|udp,priority=N,weight=N`, "
+        "then fail over."
+    ) in output, output
+    assert "Preview" not in output and "Applied" not in output, output
+    assert await _group_members(sandbox) == [(PRIMARY_CONNECTOR_ID, 1), (SECONDARY_CONNECTOR_ID, 2)]
+
+    # `group update` (the whole member list, beyond on-call's failover) may still set that order,
+    # with the warning; once pstn-secondary has routes, the failover is planned.
+    code, output = await run_console(
+        "/voice group update pstn-failover --member pstn-secondary:1 --member pstn-primary:2 --dry-run",
+        f"/voice origination set pstn-secondary --route {ROUTES[0]['Host']}/udp,priority=1,weight=1",
+        "/voice group failover pstn-failover --reason 'primary SBC down'",
+        cwd=tmp_path,
+    )
+    assert code == 0, output
+    assert (
+        f"[!] {SECONDARY} has no origination settings, so it cannot take group pstn-failover's calls"
+        in output
+    )
+    assert "Applied: Group failover" in output, output
+    failover = output.split("Preview: Group failover")[1]
+    assert "cannot take" not in failover, failover
+    assert await _group_members(sandbox) == [(PRIMARY_CONNECTOR_ID, 2), (SECONDARY_CONNECTOR_ID, 1)]
+
+
+async def test_a_connector_change_whose_fallback_cannot_take_calls_says_so(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    await _live_primary(sandbox)
+    await _secondary_origination(sandbox, {"Routes": ROUTES[:1], "Disabled": True})
+    code, output = await run_console(
+        "/voice connector delete pstn-primary --dry-run",
+        "/voice origination disable pstn-primary --dry-run",
+        "/voice origination clear pstn-primary --dry-run",
+        cwd=tmp_path,
+    )
+    assert code == 0, output
+    fails_over = f"[!] {FAILS_OVER}, but it cannot take them (origination disabled)"
+    assert output.count(fails_over) == 3, output
+    assert f"[!] {FAILS_OVER}\n" not in output
 
 
 # Slack -------------------------------------------------------------------------------------

@@ -198,7 +198,7 @@ async def test_undoing_a_forced_association_says_what_it_will_not_restore(bot: B
     assert "Disassociate 2 number(s)" in text
     assert (
         "+12065550160 (was connector pstn-primary (abcdef1ghij2klmno3pqr4))" in text
-        and "not move them back" in text
+        and "numbers associate connector:abcdef1ghij2klmno3pqr4 +12065550160 --force" in text
     )
     assert undo["blocks"][-1]["type"] == "actions"  # the caveat comes before the buttons
 

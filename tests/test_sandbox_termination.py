@@ -45,6 +45,7 @@ async def test_termination_is_not_found_until_set_then_echoed_with_defaults(voic
         ({"CpsLimit": 1}, "CallingRegions is required"),
         ({"CallingRegions": []}, "CallingRegions is required"),
         ({"CallingRegions": ["USA"]}, "ISO 3166-1 alpha-2"),
+        ({"CallingRegions": ["US", "XX"]}, "CallingRegions[1] is not an ISO 3166-1 alpha-2"),
         ({"CallingRegions": ["US"], "CidrAllowedList": ["203.0.113.7"]}, "CIDR format"),
         ({"CallingRegions": ["US"], "CidrAllowedList": ["203.0.113.0/33"]}, "CIDR format"),
         ({"CallingRegions": ["US"], "CpsLimit": 0}, "greater than or equal to 1"),

@@ -71,9 +71,11 @@ async def test_sip_reads_name_the_applications_a_rule_runs(sandbox: RunningSandb
 ROUTE = "--route 10.24.34.7:5060/udp,priority=1,weight=10"
 
 
-async def test_origination_and_termination_previews_warn_when_emergency_calling_depends_on_them(
+async def test_turning_origination_or_termination_off_under_emergency_calling_is_refused_at_preview(
     sandbox: RunningSandbox, tmp_path: Path
 ) -> None:
+    """AWS refuses these until emergency calling is deleted, so the preview refuses them and names
+    that command, rather than offering an Apply that fails."""
     code, output = await run_console(
         f"/voice origination set pstn-primary {ROUTE}",
         "/voice termination set pstn-primary --calling-regions US",
@@ -81,25 +83,96 @@ async def test_origination_and_termination_previews_warn_when_emergency_calling_
         cwd=tmp_path,
     )
     assert code == 0 and output.count("Applied") == 3, output
+    puts_before = len(recorded_requests(sandbox))
 
-    for command in (
-        "origination disable pstn-primary",
-        "origination clear pstn-primary",
-        f"origination set pstn-primary {ROUTE} --disabled",
-        "termination set pstn-primary --disabled",
-        "termination clear pstn-primary",
+    for command, setting in (
+        ("origination disable pstn-primary", "origination"),
+        ("origination clear pstn-primary", "origination"),
+        (f"origination set pstn-primary {ROUTE} --disabled", "origination"),
+        ("termination set pstn-primary --disabled", "termination"),
+        ("termination clear pstn-primary", "termination"),
     ):
-        code, output = await run_console(f"/voice {command}", cwd=tmp_path, yes=False)
-        assert "has emergency calling configured (US)" in output, output
-        assert "/voice emergency clear abcdef1ghij2klmno3pqr4" in output, output
+        code, output = await run_console(f"/voice {command}", cwd=tmp_path)
+        assert code != 0, output
+        assert (
+            f"[!] pstn-primary ({PRIMARY_CONNECTOR_ID}, us-east-1) has emergency calling configured (US), "
+            f"and AWS refuses to turn off or delete {setting} until it is deleted"
+        ) in output, output
+        assert f"Clear it first with `/voice emergency clear {PRIMARY_CONNECTOR_ID}`" in output, output
+        assert "Preview" not in output and "Apply" not in output and "Failed" not in output, output
 
+    # Draining the last route points to disabling origination, which emergency calling blocks too:
+    # the refusal names what has to happen first.
+    code, output = await run_console("/voice origination drain pstn-primary 10.24.34.7", cwd=tmp_path)
+    assert code != 0, output
+    assert "without any route, which AWS does not allow" in output, output
+    assert f"Clear it first with `/voice emergency clear {PRIMARY_CONNECTOR_ID}`" in output, output
+    assert f"Then `/voice origination disable {PRIMARY_CONNECTOR_ID}` stops its calls" in output, output
+    changes = {"PutVoiceConnectorOrigination", "DeleteVoiceConnectorOrigination"}
+    changes |= {"PutVoiceConnectorTermination", "DeleteVoiceConnectorTermination"}
+    assert not [r for r in recorded_requests(sandbox)[puts_before:] if r["operation"] in changes]
+
+    # A change that keeps origination on is planned and applied as before.
     code, output = await run_console(
         f"/voice origination set pstn-primary {ROUTE.replace('.7:', '.8:')}", cwd=tmp_path
     )
     assert "Applied" in output and "emergency" not in output, output
 
+    # Once emergency calling is cleared, the same change is planned and applied.
+    code, output = await run_console(
+        "/voice emergency clear pstn-primary", "/voice termination set pstn-primary --disabled", cwd=tmp_path
+    )
+    assert code == 0 and output.count("Applied") == 2, output
+
+
+async def test_emergency_set_is_refused_until_origination_and_termination_are_enabled(
+    sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    dnis = "--dnis +12065550150:+12065550151:US"
+    code, output = await run_console(f"/voice emergency set pstn-primary {dnis}", cwd=tmp_path)
+    assert code != 0 and "Preview" not in output, output
+    assert (
+        f"First run `/voice origination set {PRIMARY_CONNECTOR_ID} --route HOST[:PORT]/tcp|udp,priority=N,"
+        f"weight=N` and `/voice termination set {PRIMARY_CONNECTOR_ID} --calling-regions COUNTRY[,COUNTRY]`."
+    ) in output, output
+
+    code, output = await run_console(
+        f"/voice origination set pstn-primary {ROUTE} --disabled",
+        "/voice termination set pstn-primary --calling-regions US --disabled",
+        f"/voice emergency set pstn-primary {dnis}",
+        cwd=tmp_path,
+    )
+    assert output.count("Applied") == 2, output
+    assert (
+        f"First run `/voice origination enable {PRIMARY_CONNECTOR_ID}` and "
+        f"`/voice termination set {PRIMARY_CONNECTOR_ID} --enabled`."
+    ) in output, output
+
+    code, output = await run_console(
+        "/voice origination enable pstn-primary",
+        f"/voice emergency set pstn-primary {dnis}",
+        cwd=tmp_path,
+    )
+    assert f"First run `/voice termination set {PRIMARY_CONNECTOR_ID} --enabled`." in output, output
+    assert not sent(sandbox, "PutVoiceConnectorEmergencyCallingConfiguration")
+
+    code, output = await run_console(
+        "/voice termination set pstn-primary --enabled",
+        f"/voice emergency set pstn-primary {dnis}",
+        cwd=tmp_path,
+    )
+    assert code == 0 and "Applied: Emergency set" in output, output
+
 
 ANALYTICS = "arn:aws:chime:us-east-1:123456789012:media-insights-pipeline-configuration/analytics"
+
+
+async def test_streaming_set_on_a_connector_that_does_not_stream_asks_for_the_retention(
+    voice: Any, sandbox: RunningSandbox, tmp_path: Path
+) -> None:
+    code, output = await run_console("/voice streaming set pstn-primary --notify EventBridge", cwd=tmp_path)
+    assert code == 1 and "does not stream yet: give --retention HOURS" in output, output
+    assert sent(sandbox, "PutVoiceConnectorStreamingConfiguration") == []
 
 
 async def test_streaming_set_keeps_notifications_and_call_analytics_not_given(
@@ -123,8 +196,8 @@ async def test_streaming_set_keeps_notifications_and_call_analytics_not_given(
     assert got["MediaInsightsConfiguration"] == {"Disabled": False, "ConfigurationArn": ANALYTICS}
 
     code, output = await run_console(
-        "/voice streaming set pstn-primary --retention 48 --notify none --media-insights off", cwd=tmp_path
-    )
+        "/voice streaming set pstn-primary --notify none --media-insights off", cwd=tmp_path
+    )  # the retention not given is kept, as the notifications were
     assert "Applied" in output, output
     got = (await voice.get_voice_connector_streaming_configuration(VoiceConnectorId=PRIMARY_CONNECTOR_ID))[
         "StreamingConfiguration"

@@ -181,3 +181,19 @@ async def test_termination_form_states_every_setting_and_previews(bot: BotHarnes
         f"termination set {PRIMARY_CONNECTOR_ID} --cps 5 --calling-regions US,CA --cidr 203.0.113.0/24"
         " --cidr 198.51.100.0/24 --no-default-number --enabled"
     )
+
+
+async def test_a_field_s_text_stays_in_its_field_whatever_quotes_it_holds(bot: BotHarness) -> None:
+    """Slack turns quotes into smart quotes and the lexer undoes that: a form's reason holding them
+    must not end its own quoting and smuggle in a route the form did not show."""
+    await put_origination(bot)
+    click, view_id = await open_form(bot, "origination show pstn-primary", EDIT_ORIGINATION)
+    reason = "x’ --route evil.example.com/udp,priority=1,weight=99 --reason ’R&amp;D"
+    status, ack = await bot.submit(view_id, {"route0_weight": "9", "reason": reason})
+    assert status == 200 and ack is None
+    [preview] = await click.wait()
+    record = await bot.runtime.store.get(button_value(preview, APPLY_ACTION))
+    assert record is not None and record.reason == reason.replace("’", "'")
+    assert record.plan is not None
+    [put] = record.plan.calls
+    assert [route["Host"] for route in put.params["Origination"]["Routes"]] == ["10.24.34.1"]

@@ -8,7 +8,7 @@ from bot.slack.actions import APPLY_ACTION
 from bot.store import DriftLedger
 from tests.helpers.bot_harness import BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, text_of
-from tests.helpers.sandbox_fixtures import voice_client
+from tests.helpers.sandbox_fixtures import recorded_requests, voice_client
 
 pytestmark = pytest.mark.both_transports
 
@@ -76,3 +76,17 @@ async def test_a_large_account_is_summarised_within_the_home_views_block_limit(b
     assert "…and 7 more: `/voice connectors`" in alice and "…and 5 more: `/voice groups`" in alice
     [published] = bot.standin.calls("views.publish")
     assert published.response["ok"] is True and len(published.args["view"]["blocks"]) <= 100
+
+
+async def test_opening_home_again_reads_aws_once_a_minute_for_those_who_read_the_same(
+    bot: BotHarness,
+) -> None:
+    """Each open would otherwise cost a dozen Chime API calls: a reader clicking Home repeatedly,
+    or everyone opening it at once, could spend the rate limit a change needs mid-incident."""
+    await open_home(bot, "U0DAVE")
+    after_first = len(recorded_requests(bot.sandbox))
+    await open_home(bot, "U0DAVE")
+    await open_home(bot, "U0CAROL")  # outside C0OPS her grants are a reader's, as Dave's
+    assert len(recorded_requests(bot.sandbox)) == after_first
+    await open_home(bot, "U0ALICE")  # an admin reads more: her map is read on its own
+    assert len(recorded_requests(bot.sandbox)) > after_first

@@ -15,7 +15,7 @@ from bot import logs
 from bot.sandbox import PRIMARY_CONNECTOR_ID, RunningSandbox
 from bot.sandbox.handlers.termination import password_digest
 from bot.slack.actions import APPLY_ACTION
-from tests.helpers.bot_harness import NOTIFY_CHANNEL, HarnessFactory
+from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness, HarnessFactory
 from tests.helpers.console_process import run_console
 from tests.helpers.messages import button_value, preview_of, text_of
 from tests.helpers.sandbox_fixtures import recorded_requests
@@ -100,6 +100,7 @@ async def test_console_prints_the_password_once_after_apply(sandbox: RunningSand
     preview, applied = output.split("Applied:", 1)
     [password] = SHOWN.findall(applied)
     assert output.count(password) == 1 and password not in preview
+    assert "SIP password of sbc-east on connector pstn-primary (abcdef1ghij2klmno3pqr4, us-east-1)" in applied
     assert held_by_aws(sandbox, "sbc-east", password)
     assert password not in store_rows(tmp_path / ".switchboard" / "switchboard.db")
 
@@ -116,3 +117,15 @@ async def test_a_new_password_for_an_existing_user_warns_and_cannot_be_undone(
 
     assert code == 0 and "its current password stops working" in output, output
     assert "old one cannot be restored" in undo, undo
+
+
+async def test_a_user_name_that_looks_like_slack_markup_pings_nobody_in_the_private_message(
+    bot: BotHarness,
+) -> None:
+    preview = await preview_of(bot, await bot.command("termination credentials add pstn-primary <!here>"))
+    await (await bot.click(APPLY_ACTION, button_value(preview, APPLY_ACTION), preview)).wait()
+    await bot.standin.wait_until(
+        lambda: bool(bot.standin.calls("chat.postEphemeral")), "the password, shown privately"
+    )
+    [shown] = bot.standin.calls("chat.postEphemeral")
+    assert "&lt;!here&gt;" in shown.args["text"] and "<!here>" not in shown.args["text"]

@@ -10,7 +10,8 @@ import pytest
 
 from bot.policy import Subject, load_policy
 from bot.slack.actions import APPLY_ACTION
-from bot.store import Status
+from bot.slack.drift import ACKNOWLEDGE_ACTION
+from bot.store import DriftLedger, Status
 from commands.audit import HISTORY_EVERYWHERE
 from tests.helpers.bot_harness import POLICY, BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, preview_of, sent, text_of
@@ -33,6 +34,59 @@ async def test_a_member_removed_from_the_user_group_cannot_apply_an_earlier_prev
     assert sent(bot, "PutVoiceConnectorOrigination") == []
     record = await bot.runtime.store.get(change_id)
     assert record is not None and record.status == Status.CANCELLED
+
+
+async def test_undo_from_another_channel_takes_what_reading_its_history_takes(bot: BotHarness) -> None:
+    applied = await preview_of(bot, await bot.command(SET_ROUTE, channel="C0SECRET"))
+    change_id = button_value(applied, APPLY_ACTION)
+    await (await bot.click(APPLY_ACTION, change_id, applied, channel="C0SECRET")).wait()
+
+    [refusal] = await (await bot.command(f"undo {change_id}", user="U0CAROL", channel="C0OPS")).wait()
+    assert HISTORY_EVERYWHERE in text_of(refusal) and "10.0.0.9" not in text_of(refusal)
+    undo = await preview_of(bot, await bot.command(f"undo {change_id}", channel="C0OPS"))  # admin: allowed
+    assert "Preview: Origination clear" in text_of(undo) and change_id in text_of(undo)
+
+
+async def test_a_snapshot_goes_to_the_asker_alone_unless_shared(bot: BotHarness) -> None:
+    """It holds the whole voice configuration: a channel's members see it only when it is shared."""
+    [answer] = await (await bot.command("snapshot", user="U0DAVE")).wait()
+    assert answer["response_type"] == "ephemeral" and "direct messages" in text_of(answer)
+    [shared] = await (await bot.command("snapshot --share", user="U0DAVE")).wait()
+    assert shared["response_type"] == "in_channel"
+    await bot.standin.wait_until(
+        lambda: sum(file.completed for file in bot.standin.uploaded_files()) == 2, "both files shared"
+    )
+    assert [file.channel_id for file in bot.standin.uploaded_files()] == ["D0DAVE", "C0OPS"]
+
+
+DRIFT_POLICY = POLICY.replace('"proxy.*"]', '"proxy.*", "drift.*"]')
+
+
+async def test_a_member_removed_from_the_user_group_cannot_acknowledge_drift_on_the_cached_membership(
+    bot_factory: HarnessFactory,
+) -> None:
+    bot = await bot_factory(DRIFT_POLICY)
+    record = await DriftLedger(bot.runtime.store).record_drift(
+        key="k",
+        resource="origination:us-east-1:abcdef1ghij2klmno3pqr4",
+        kind="origination",
+        region="us-east-1",
+        before=None,
+        after={"routes": []},
+        actors=None,
+        revert=None,
+    )
+    assert record is not None
+    [listed] = await (await bot.command("drift", user="U0CAROL")).wait()  # allowed: groups cached
+    assert record.id in text_of(listed)
+    bot.standin.usergroups = {"S0ONCALL": []}
+
+    [typed] = await (await bot.command(f"drift ack {record.id}", user="U0CAROL")).wait()
+    assert "drift.acknowledge" in text_of(typed)
+    [clicked] = await (await bot.click(ACKNOWLEDGE_ACTION, record.id, None, user="U0CAROL")).wait()
+    assert "drift.acknowledge" in text_of(clicked)
+    stored = await DriftLedger(bot.runtime.store).drift(record.id)
+    assert stored is not None and stored.acknowledged_by is None
 
 
 POLICY_EDITS = {
@@ -163,17 +217,38 @@ async def test_history_shows_this_channel_unless_allowed_to_see_all(bot: BotHarn
     assert "10.0.0.8" in text_of(everywhere) and "C0SECRET" in text_of(everywhere)
 
 
-async def test_text_that_does_not_parse_is_not_kept_verbatim(bot: BotHarness) -> None:
-    posted = await bot.command("conector create x --token xoxb-secret-value")
-    assert posted.ack is not None and "conector" in str(posted.ack)  # answered in the ack itself
+@pytest.mark.parametrize(
+    ("typed", "kept", "error"),
+    [
+        (
+            "conector create x --token xoxb-secret-value",
+            "(not a /voice command) …",
+            "is not a /voice command",
+        ),
+        # A password where no password goes: the parse error quotes it, the record must not.
+        (
+            "termination credentials add pstn-primary sbc-east Sup3r-secret-value",
+            "termination credentials add …",
+            "`…` is not expected here",
+        ),
+        ("origination set pstn-primary --secret-value x", "origination set …", "Its options: `--disabled`"),
+    ],
+)
+async def test_text_that_does_not_parse_is_kept_only_as_its_command_words(
+    bot: BotHarness, typed: str, kept: str, error: str
+) -> None:
+    posted = await bot.command(typed)
+    assert posted.ack is not None  # the typist is told at once, privately, with the words typed
 
     async def recorded() -> bool:
         return any(r.status == Status.INVALID for r in await bot.runtime.store.history(limit=100))
 
     await eventually(recorded, "the invalid attempt is in the audit log")
     [record] = [r for r in await bot.runtime.store.history(limit=100) if r.status == Status.INVALID]
-    assert "secret" not in record.command_text and record.command_text.startswith("conector")
-    assert record.error
+    assert (record.command_text, "secret-value" in (record.error or "")) == (kept, False)
+    assert error in (record.error or "")
+    [detail] = await (await bot.command(f"history {record.id}", user="U0DAVE")).wait()
+    assert record.id in text_of(detail) and "secret-value" not in text_of(detail)
 
 
 async def test_a_create_whose_name_is_taken_is_refused(bot: BotHarness) -> None:

@@ -66,8 +66,11 @@ async def test_names_resolve_across_regions_and_duplicates_are_refused(voice: Vo
     await voice.call("us-west-2", "CreateVoiceConnector", {"Name": "pstn-primary", "RequireEncryption": True})
     with pytest.raises(VoiceError, match="use the ID"):
         await voice.locate(Reference("connector", "pstn-primary"))
-    with pytest.raises(VoiceError, match="No voice connector"):
+    with pytest.raises(VoiceError, match="No voice connector") as nowhere:
         await voice.locate(Reference("connector", "nowhere"))
+    assert "Did you mean" not in str(nowhere.value)
+    with pytest.raises(VoiceError, match=r"'pstn-secondry' .* Did you mean 'pstn-secondary'\?"):
+        await voice.locate(Reference("connector", "pstn-secondry"))
 
 
 async def test_a_create_whose_response_is_lost_is_found_by_name_not_sent_again(

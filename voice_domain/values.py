@@ -90,6 +90,35 @@ def parse_number(value: object, default_country: str = DEFAULT_COUNTRY) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
+NumberProgress = Literal["whole", "partial", "never"]
+
+
+def number_progress(value: str, default_country: str = DEFAULT_COUNTRY) -> NumberProgress:
+    """How far typed text is from one phone number, so numbers typed with spaces can be re-joined:
+    `whole` when `parse_number` accepts it, `partial` while more digits could still make it one
+    (`+1 206`), `never` once no digits added after it can (too long, letters, no such country code).
+    """
+    import phonenumbers
+
+    text = value.strip().removeprefix("tel:")
+    if not _TYPED_NUMBER.fullmatch(text):
+        return "never"
+    try:
+        parsed = phonenumbers.parse(text, default_country)
+    except phonenumbers.NumberParseException as error:
+        # Too few digits to read yet (`+1`, `(`) is the one parse failure more digits can cure.
+        return "partial" if error.error_type == phonenumbers.NumberParseException.NOT_A_NUMBER else "never"
+    possible = phonenumbers.is_possible_number_with_reason(parsed)
+    if possible in (
+        phonenumbers.ValidationResult.TOO_LONG,
+        phonenumbers.ValidationResult.INVALID_COUNTRY_CODE,
+    ):
+        return "never"
+    if possible == phonenumbers.ValidationResult.IS_POSSIBLE and phonenumbers.is_valid_number(parsed):
+        return "whole"
+    return "partial"
+
+
 def _malformed(problem: str, default_country: str, text: str) -> str:
     """The problem, and how a number without `+` was read, since that is often the surprise."""
     if text.startswith("+"):

@@ -4,8 +4,10 @@ Optional by design: reading it needs `cloudtrail:LookupEvents` (the IAM policy's
 Without it, or when CloudTrail does not answer, a drift is announced without "Changed by": the
 lookup never delays or breaks the watch beyond one refused request. CloudTrail allows LookupEvents
 2 requests per second per account and Region, so lookups are paced to one a second per Region.
-CloudTrail shows an event a few minutes after the call, so a change found within minutes may have
-no event yet: the announcement then says nothing rather than guess.
+CloudTrail shows an event a few minutes after the call ("typically within 5 minutes", not
+guaranteed: CloudTrail User Guide, "Working with CloudTrail event history"), so a change found
+within minutes may have no event yet: the announcement then says nothing rather than guess, and the
+watch asks again on its next scans (see `DriftWatcher`), updating the announcement when it answers.
 """
 
 import json
@@ -17,7 +19,6 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from bot.drift.budget import RegionPacer
 from bot.drift.diff import Difference
-from bot.store import now
 from bot.voice import VoiceService
 
 log = logging.getLogger(__name__)
@@ -28,14 +29,17 @@ MAX_ACTORS = 3  # the announcement's fields hold the three latest
 
 class CloudTrailActors:
     """The drift watch's ActorLookup: the changing calls CloudTrail recorded on the resource's ID
-    (LookupAttributes ResourceName) since the previous snapshot began, newest first."""
+    (LookupAttributes ResourceName) between the previous snapshot's start and the drift's finding,
+    newest first: a later change (a revert, say) is not taken for the one found."""
 
     def __init__(self, voice: VoiceService, rate: float = 1.0) -> None:
         self.voice = voice
         self.pacer = RegionPacer(rate)
         self._refused = False
 
-    async def actors(self, difference: Difference, since: datetime) -> list[dict[str, str]] | None:
+    async def actors(
+        self, difference: Difference, since: datetime, until: datetime
+    ) -> list[dict[str, str]] | None:
         region = difference.region or self.voice.home_region
         await self.pacer.take(region)
         try:
@@ -43,7 +47,7 @@ class CloudTrailActors:
             answer = await client.lookup_events(
                 LookupAttributes=[{"AttributeKey": "ResourceName", "AttributeValue": difference.ident}],
                 StartTime=since,
-                EndTime=now(),
+                EndTime=until,
                 MaxResults=50,
             )
         except (ClientError, BotoCoreError) as error:

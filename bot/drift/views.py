@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.drift.diff import rows
 from bot.drift.readers import READERS
@@ -65,9 +66,25 @@ def drift_view(record: DriftRecord, actions: DriftActions | None = None) -> Doc:
     return Doc(title, tuple(parts), "warning")
 
 
-def drift_list_view(records: Sequence[DriftRecord]) -> Doc:
+def drift_list_view(records: Sequence[DriftRecord], last_read: datetime | None) -> Doc:
+    """`last_read`: when the watch last read the configuration (None: never), said with the list, so
+    "no drift" is never read as "nothing changed" when nothing has looked."""
+    if last_read is None:
+        watched = Notice(
+            "warning",
+            "The drift watch has never read the configuration: it runs in `switchboard serve` "
+            "(DRIFT_INTERVAL), so a change made outside Switchboard would not be listed here.",
+        )
+    else:
+        watched = Notice(
+            "info", f"The drift watch last read the configuration at {last_read:%Y-%m-%d %H:%M} UTC."
+        )
+    if not records and last_read is None:
+        return Doc("No drift known: nothing has looked", (watched,), "warning")
     if not records:
-        return Doc("No unacknowledged drift", (Notice("success", "No unacknowledged drift."),), "success")
+        return Doc(
+            "No unacknowledged drift", (Notice("success", "No unacknowledged drift."), watched), "success"
+        )
     table = Table(
         "Unacknowledged drift, newest first",
         ("Drift", "First seen", "Resource", "Revert with"),
@@ -82,4 +99,4 @@ def drift_list_view(records: Sequence[DriftRecord]) -> Doc:
         ),
         file_name="drift.csv",
     )
-    return Doc(f"{len(records)} unacknowledged drift", (table,), "warning")
+    return Doc(f"{len(records)} unacknowledged drift", (table, watched), "warning")

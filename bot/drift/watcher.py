@@ -9,7 +9,6 @@ between finds the same differences against the same snapshot next time, and reco
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -19,7 +18,7 @@ from bot.drift.diff import Difference, differences
 from bot.drift.explain import unexplained
 from bot.drift.snapshot import take
 from bot.settings import DriftSettings
-from bot.store import DriftLedger, DriftRecord, Store, StoreUnavailable
+from bot.store import DriftLedger, DriftRecord, Store, StoreUnavailable, now
 from bot.voice import VoiceService
 
 log = logging.getLogger(__name__)
@@ -30,13 +29,29 @@ CLOCK_MARGIN = timedelta(seconds=2)
 differ a little; kept short because a Switchboard change explains every difference to its resource
 in the window, an out-of-band one made just after it included."""
 
-Announce = Callable[[DriftRecord], Awaitable[None]]
+ATTRIBUTION_WINDOW = timedelta(minutes=30)
+"""How long a drift found before CloudTrail showed its event is looked up again, once a scan:
+CloudTrail shows an event "typically within 5 minutes" of the call, not guaranteed (CloudTrail User
+Guide, "Working with CloudTrail event history")."""
+
+
+class Announcer(Protocol):
+    """Where drift is told: each record once, and again when who made it is found later."""
+
+    async def announce(self, record: DriftRecord) -> str | None:
+        """Post the record; where it was posted (what `revise` takes), or None when nowhere."""
+
+    async def revise(self, record: DriftRecord, posted: str) -> None:
+        """Bring what `announce` posted up to date with the record."""
 
 
 class ActorLookup(Protocol):
-    """Who made a difference and from where (CloudTrail), when that can be read."""
+    """Who made a difference and from where (CloudTrail), when that can be read: the changing calls
+    made on its resource between `since` and `until`."""
 
-    async def actors(self, difference: Difference, since: datetime) -> list[dict[str, str]] | None: ...
+    async def actors(
+        self, difference: Difference, since: datetime, until: datetime
+    ) -> list[dict[str, str]] | None: ...
 
 
 class DriftWatcher:
@@ -45,13 +60,13 @@ class DriftWatcher:
         voice: VoiceService,
         store: Store,
         settings: DriftSettings,
-        announce: Announce | None = None,
+        announcer: Announcer | None = None,
         actors: ActorLookup | None = None,
     ) -> None:
         self.voice = voice
         self.ledger = DriftLedger(store)
         self.settings = settings
-        self.announce = announce
+        self.announcer = announcer
         self.actors = actors
         self.holder = claims.this_process()
         self.pacer = RegionPacer(settings.watcher_rate)
@@ -117,16 +132,12 @@ class DriftWatcher:
                 if record is not None:
                     recorded.append(record)
         await self.ledger.save_snapshot(taken.started_at, taken.content)
+        await self._attribute_late(skip={record.id for record in recorded})
         self.scanned.set()
         return recorded
 
     async def _record(self, difference: Difference, snapshot_id: str, since: datetime) -> DriftRecord | None:
-        actors = None
-        if self.actors is not None:
-            try:
-                actors = await self.actors.actors(difference, since)
-            except Exception:  # who did it is a courtesy: the drift is announced without it
-                log.exception("drift: could not look up who changed %s", difference.resource)
+        actors = await self._actors(difference, since, now())
         record = await self.ledger.record_drift(
             key=f"{snapshot_id}:{difference.resource}"[:400],
             resource=difference.resource,
@@ -136,13 +147,48 @@ class DriftWatcher:
             after=difference.after,
             actors=actors,
             revert=difference.revert(),
+            changed_after=since,
         )
         if record is None:
             return None  # recorded (and announced) before: a restart or another replica
         log.warning("drift: %s changed outside Switchboard (%s)", difference.resource, record.id)
-        if self.announce is not None:
+        if self.announcer is not None:
             try:
-                await self.announce(record)
+                posted = await self.announcer.announce(record)
+                if posted is not None:
+                    await self.ledger.mark_announced(record.id, posted)
             except Exception:  # recorded all the same: /voice drift lists it
                 log.exception("drift: could not announce %s", record.id)
         return record
+
+    async def _actors(
+        self, difference: Difference, since: datetime, until: datetime
+    ) -> list[dict[str, str]] | None:
+        if self.actors is None:
+            return None
+        try:
+            return await self.actors.actors(difference, since, until)
+        except Exception:  # who did it is a courtesy: the drift is announced without it
+            log.exception("drift: could not look up who changed %s", difference.resource)
+            return None
+
+    async def _attribute_late(self, skip: set[str]) -> None:
+        """Ask again who made recent drift CloudTrail had no event for yet, and update its
+        announcement when it answers. `attribute` is a compare-and-set: of two replicas (one that
+        lost the lease mid-scan), one updates the post."""
+        if self.actors is None:
+            return
+        for record in await self.ledger.unattributed(now() - ATTRIBUTION_WINDOW):
+            if record.id in skip or record.changed_after is None:
+                continue
+            difference = Difference(record.resource, record.before, record.after)
+            actors = await self._actors(difference, record.changed_after, record.first_seen)
+            if not actors or not await self.ledger.attribute(record.id, actors):
+                continue
+            record.actors = actors
+            log.info("drift: %s was made by %s", record.id, actors[0].get("who"))
+            if self.announcer is not None and record.announced_as:
+                try:
+                    await self.announcer.revise(record, record.announced_as)
+                except Exception:  # the record has it: /voice drift and the Acknowledge view show it
+                    log.exception("drift: could not update the announcement of %s", record.id)

@@ -16,8 +16,9 @@ class NothingToDo(Exception):
 
 
 class Unplannable(Exception):
-    """AWS would refuse the change as it stands, or it would leave names ambiguous: the message
-    says exactly why and what has to happen first."""
+    """AWS would refuse the change as it stands, it would leave names ambiguous, or it would send
+    calls where nothing answers (a failover onto a member without origination): the message says
+    exactly why and what has to happen first."""
 
 
 def new_plan(summary: str, calls: list[ApiCall], **fields: Any) -> Plan:

@@ -19,8 +19,10 @@ def _unknown(drift_id: str) -> Answered:
 
 
 async def list_drift(command: DriftList, context: StoreContext) -> Answered:
-    records = await DriftLedger(context.store).unacknowledged()
-    return Answered(drift_list_view(records), public=command.share)
+    ledger = DriftLedger(context.store)
+    records = await ledger.unacknowledged()
+    latest = await ledger.latest_snapshot()
+    return Answered(drift_list_view(records, latest.taken_at if latest else None), public=command.share)
 
 
 async def acknowledge(command: DriftAcknowledge, context: StoreContext) -> Answered:
@@ -68,7 +70,8 @@ async def export(command: Snapshot, context: StoreContext) -> Exports:
     parts: list[Notice | Fields] = [Fields(counts)] if counts else []
     parts += [Notice("warning", f"{part} was not read: {why}") for part, why in taken.unanswered.items()]
     title = f"Voice configuration snapshot ({len(taken.content)} resources): {name}"
-    return Exports(Doc(title, tuple(parts), "warning" if taken.unanswered else "info"), name, content)
+    doc = Doc(title, tuple(parts), "warning" if taken.unanswered else "info")
+    return Exports(doc, name, content, shared=command.share)
 
 
 STORE_COMMANDS[DriftList] = StoreOps(list_drift)

@@ -1,5 +1,6 @@
 """Emergency calling: show, set, clear; their requests, read-backs, inverses and views, and the
-warnings an origination or termination change needs when emergency calling depends on it.
+refusal of an origination or termination change that AWS refuses while emergency calling depends
+on it.
 
 AWS documents the dependency both ways: emergency calling can only be configured while origination
 and termination are enabled (API reference PutVoiceConnectorEmergencyCallingConfiguration, Amazon
@@ -9,12 +10,14 @@ DeleteVoiceConnectorOrigination, DeleteVoiceConnectorTermination; PutVoiceConnec
 Amazon Chime namespace).
 """
 
+import asyncio
 import shlex
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any, Literal
 
-from bot.ops.common import NothingToDo, describe, settings_plan
+from bot.ops.common import NothingToDo, Unplannable, describe, settings_plan
+from bot.ops.impact import ROUTE_SYNTAX
 from bot.ops.registry import CHANGES, EFFECTS, READS, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Heading, Paragraph, Part, Table
 from bot.results import ApiCall, FieldChange, Model, Outcome, Plan
@@ -48,43 +51,49 @@ async def current_emergency(voice: VoiceService, region: str, connector_id: str)
     return found if found is not None and found.dnis else None
 
 
-async def emergency_warnings(
-    voice: VoiceService, target: Located, setting: Setting, stays_on: bool
-) -> list[str]:
-    """What a change of `setting` (origination or termination) must say when emergency calling is
-    configured: with `stays_on` False (a delete or a disable) AWS refuses the change until emergency
-    calling is deleted, and deleting it stops emergency calls being routed through the connector."""
-    if stays_on:
-        return []
-    emergency = await current_emergency(voice, target.region, target.id)
-    if emergency is None:
-        return []
+_CITED: dict[Setting, str] = {
+    "origination": "DeleteVoiceConnectorOrigination, PutVoiceConnectorOrigination",
+    "termination": "DeleteVoiceConnectorTermination",
+}
+
+
+def clear_first(target: Located, emergency: EmergencyCalling, setting: Setting) -> str:
+    """Why AWS refuses to turn off or delete `setting` while emergency calling is configured, and
+    the command that has to run first, with its cost."""
     countries = ", ".join(entry.calling_country for entry in emergency.dnis)
-    return [
-        f"{describe(target)} has emergency calling configured ({countries}): AWS refuses to delete or "
-        f"turn off {setting} until it is deleted (API reference Delete/PutVoiceConnector"
-        f"{setting.title()}). Deleting it (`/voice emergency clear {target.id}`) stops emergency calls "
-        "being routed to your emergency provider through this connector: arrange another route first."
-    ]
+    return (
+        f"{describe(target)} has emergency calling configured ({countries}), and AWS refuses to turn "
+        f"off or delete {setting} until it is deleted (API reference {_CITED[setting]}). Clear it "
+        f"first with `/voice emergency clear {target.id}`, which stops emergency calls being routed "
+        "to your emergency provider through this connector: arrange another route before you do."
+    )
 
 
-def warn_of_emergency_calling(setting: Setting) -> None:
-    """Give every registered change that sends `setting`'s Put or Delete the emergency warnings its
-    preview needs. Called once by the setting's ops module, after it registers its commands, so
-    every command that turns the setting off (set --disabled, disable, clear, and any added later)
-    is covered without each plan having to remember."""
+async def refuse_while_emergency_calling(voice: VoiceService, target: Located, setting: Setting) -> None:
+    """A change that deletes or turns off `setting` (origination or termination) is refused at
+    preview while emergency calling is configured: AWS would refuse it when applied."""
+    emergency = await current_emergency(voice, target.region, target.id)
+    if emergency is not None:
+        raise Unplannable(clear_first(target, emergency, setting))
+
+
+def refuse_under_emergency_calling(setting: Setting) -> None:
+    """Make every registered change that sends `setting`'s Put or Delete refuse, at preview, to
+    turn the setting off while emergency calling is configured. Called once by the setting's ops
+    module, after it registers its commands, so every command that turns the setting off (set
+    --disabled, disable, clear, and any added later) is covered without each plan having to
+    remember."""
     operations = {f"PutVoiceConnector{setting.title()}", f"DeleteVoiceConnector{setting.title()}"}
     for command, ops in list(CHANGES.items()):
         if ops.sends & operations:
-            CHANGES[command] = replace(ops, plan=_warning(setting, ops.plan))
+            CHANGES[command] = replace(ops, plan=_guarded(setting, ops.plan))
 
 
-def _warning(setting: Setting, plan: PlanMaker) -> PlanMaker:
+def _guarded(setting: Setting, plan: PlanMaker) -> PlanMaker:
     async def planned(command: Any, voice: VoiceService, located: list[Located]) -> Plan:
         made = await plan(command, voice, located)
-        if made.target is not None:
-            stays_on = not any(_turns_off(call, setting) for call in made.calls)
-            made.warnings.extend(await emergency_warnings(voice, made.target, setting, stays_on))
+        if made.target is not None and any(_turns_off(call, setting) for call in made.calls):
+            await refuse_while_emergency_calling(voice, made.target, setting)
         return made
 
     return planned
@@ -125,18 +134,24 @@ def view_show(result: EmergencyView) -> Doc:
 # Plans -------------------------------------------------------------------------------------
 
 
-async def _prerequisites(voice: VoiceService, target: Located) -> list[Setting]:
-    """Which of origination and termination are not enabled, which AWS requires first."""
+async def _prerequisites(voice: VoiceService, target: Located) -> list[str]:
+    """The commands that would enable origination and termination where they are not, which AWS
+    requires first (none when both are enabled)."""
     region, connector_id = target.region, target.id
-    states: dict[Setting, Switch | None] = {
-        "origination": await voice.get_setting(
-            region, "GetVoiceConnectorOrigination", connector_id, "Origination", Switch
-        ),
-        "termination": await voice.get_setting(
-            region, "GetVoiceConnectorTermination", connector_id, "Termination", Switch
-        ),
-    }
-    return [setting for setting, state in states.items() if state is None or state.disabled]
+    origination, termination = await asyncio.gather(
+        voice.get_setting(region, "GetVoiceConnectorOrigination", connector_id, "Origination", Switch),
+        voice.get_setting(region, "GetVoiceConnectorTermination", connector_id, "Termination", Switch),
+    )
+    commands = []
+    if origination is None:
+        commands.append(f"`/voice origination set {connector_id} --route {ROUTE_SYNTAX}`")
+    elif origination.disabled:
+        commands.append(f"`/voice origination enable {connector_id}`")
+    if termination is None:
+        commands.append(f"`/voice termination set {connector_id} --calling-regions COUNTRY[,COUNTRY]`")
+    elif termination.disabled:
+        commands.append(f"`/voice termination set {connector_id} --enabled`")
+    return commands
 
 
 async def plan_set(command: EmergencySet, voice: VoiceService, located: list[Located]) -> Plan:
@@ -153,11 +168,10 @@ async def plan_set(command: EmergencySet, voice: VoiceService, located: list[Loc
     )
     missing = await _prerequisites(voice, target)
     if missing:
-        plan.warnings.append(
-            f"{' and '.join(missing).capitalize()} of {describe(target)} "
-            f"{'are' if len(missing) > 1 else 'is'} not enabled: AWS refuses "
-            "emergency calling until origination and termination are both enabled (API reference "
-            "PutVoiceConnectorEmergencyCallingConfiguration)."
+        raise Unplannable(
+            f"AWS refuses emergency calling on {describe(target)} until its origination and termination "
+            "are both enabled (API reference PutVoiceConnectorEmergencyCallingConfiguration). "
+            f"First run {' and '.join(missing)}."
         )
     return plan
 

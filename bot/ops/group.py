@@ -230,8 +230,10 @@ async def plan_delete(command: GroupDelete, voice: VoiceService, located: list[L
             params={"VoiceConnectorGroupId": target.id},
         )
     )
+    names = (await connector_index(voice))[0] if group.voice_connector_items else {}
     members = [
-        f"{item.voice_connector_id} (priority {item.priority})" for item in group.voice_connector_items
+        f"{_label(item.voice_connector_id, names)} (priority {item.priority})"
+        for item in sorted(group.voice_connector_items, key=lambda item: item.priority or 0)
     ]
     changes = [
         FieldChange(field="voice connector group", before=describe(target), after=None),
@@ -249,7 +251,10 @@ async def plan_delete(command: GroupDelete, voice: VoiceService, located: list[L
         target=target,
         changes=[change for change in changes if change.before != change.after],
         moves=[
-            NumberMove(number=number, current=f"VoiceConnectorGroupId {target.id}") for number in on_group
+            NumberMove(
+                number=number, current=f"VoiceConnectorGroupId {target.id}", shown=f"group {target.name}"
+            )
+            for number in on_group
         ],
         warnings=warnings,
         before=GroupDeleted(
@@ -259,10 +264,15 @@ async def plan_delete(command: GroupDelete, voice: VoiceService, located: list[L
     )
 
 
-async def connector_names(voice: VoiceService) -> dict[str, str]:
-    """Connector ID → name in every region that answers, to name members nobody typed."""
+async def connector_index(voice: VoiceService) -> tuple[dict[str, str], dict[str, str]]:
+    """Connector ID → name, and connector ID → region, in every region that answers: to name
+    members nobody typed, and to read the origination of those a change puts first."""
     across = await voice.list_reachable(voice.list_connectors)
-    return {c.voice_connector_id: c.name for listed in across.found.values() for c in listed}
+    listed = [(region, c) for region, found in across.found.items() for c in found]
+    return (
+        {connector.voice_connector_id: connector.name for _, connector in listed},
+        {connector.voice_connector_id: region for region, connector in listed},
+    )
 
 
 def group_state(group: VoiceConnectorGroup) -> dict[str, object]:
@@ -315,7 +325,9 @@ async def plan_update(command: GroupUpdate, voice: VoiceService, located: list[L
     repeated = sorted({describe(found) for found in connectors if typed.count(found.id) > 1})
     if repeated:
         raise Unplannable(f"{'; '.join(repeated)} is listed more than once: a group lists a connector once.")
-    names = await connector_names(voice) | {found.id: found.name for found in connectors}
+    names, regions = await connector_index(voice)
+    names |= {found.id: found.name for found in connectors}
+    regions |= {found.id: found.region for found in connectors}
     now = {item.voice_connector_id: item.priority for item in group.voice_connector_items}
     then = {item.voice_connector_id: item.priority for item in wanted}
     changes = [
@@ -335,7 +347,7 @@ async def plan_update(command: GroupUpdate, voice: VoiceService, located: list[L
         else []
     )
     plan = _group_plan(command, target, group.name, wanted, changes, warnings)
-    return await _with_impact(plan, voice, target, wanted, names)
+    return await _with_impact(plan, voice, target, wanted, names, regions)
 
 
 def _kind(connector_id: str, now: dict[str, int | None], then: dict[str, int | None]) -> str:
@@ -355,7 +367,7 @@ async def plan_failover(command: GroupFailover, voice: VoiceService, located: li
     """Swap the priorities of the first member and the chosen one; every other member keeps its own."""
     target = located[0]
     group = _located_group(target)
-    names = await connector_names(voice)
+    names, regions = await connector_index(voice)
     ranked = sorted(group.voice_connector_items, key=lambda item: item.priority or 0)
     first = _single_first(target, ranked, names)
     chosen = _failover_to(target, ranked, located[1] if command.to else None, names)
@@ -363,6 +375,9 @@ async def plan_failover(command: GroupFailover, voice: VoiceService, located: li
         raise NothingToDo(
             f"{_label(chosen.voice_connector_id, names)} is already first in group {group.name}."
         )
+    pair = [first.voice_connector_id, chosen.voice_connector_id]
+    gaps = await impact.readiness(voice, {c: regions[c] for c in pair if c in regions})
+    _refuse_a_dead_end(target, first, chosen, gaps, names, regions)
     swap = {first.voice_connector_id: chosen.priority, chosen.voice_connector_id: first.priority}
     items = [
         item.model_copy(update={"priority": swap.get(item.voice_connector_id, item.priority)})
@@ -374,19 +389,73 @@ async def plan_failover(command: GroupFailover, voice: VoiceService, located: li
         )
     ]
     plan = _group_plan(command, target, group.name, items, changes)
-    return await _with_impact(plan, voice, target, items, names)
+    return await _with_impact(plan, voice, target, items, names, regions, gaps)
+
+
+def _refuse_a_dead_end(
+    target: Located,
+    first: VoiceConnectorItem,
+    chosen: VoiceConnectorItem,
+    gaps: dict[str, impact.Gap | None],
+    names: dict[str, str],
+    regions: dict[str, str],
+) -> None:
+    """Failing over from a member that takes calls to one with no origination settings at all
+    sends the group's calls where no SIP host is configured to answer them: refused, naming the
+    command to run first. A member with origination disabled or without routes (one command from
+    taking calls), or a failover whose current first takes no calls either, is warned of instead;
+    `group update` still sets any order, with the same warning."""
+    gap = gaps.get(chosen.voice_connector_id)
+    if gap is None or gap.lacks != impact.NO_ORIGINATION:
+        return
+    if first.voice_connector_id not in gaps or gaps[first.voice_connector_id] is not None:
+        return
+    to, now = (
+        _placed(chosen.voice_connector_id, names, regions),
+        _placed(first.voice_connector_id, names, regions),
+    )
+    raise Unplannable(
+        f"{to} has no origination settings, so it cannot take the calls of {describe(target)}, which "
+        f"{now} takes now: failing over would leave them no SIP host to reach. Give it routes first "
+        f"with `/voice origination set {chosen.voice_connector_id} --route {impact.ROUTE_SYNTAX}`, "
+        "then fail over."
+    )
 
 
 async def _with_impact(
-    plan: Plan, voice: VoiceService, target: Located, after: list[VoiceConnectorItem], names: dict[str, str]
+    plan: Plan,
+    voice: VoiceService,
+    target: Located,
+    after: list[VoiceConnectorItem],
+    names: dict[str, str],
+    regions: dict[str, str],
+    known: dict[str, impact.Gap | None] | None = None,
 ) -> Plan:
-    """A change of who is first in the group says how many numbers' calls move, and to whom."""
-    before = _located_group(target).voice_connector_items
-    return plan.model_copy(update={"impact": await impact.of_group(voice, target, before, after, names)})
+    """A change of who is first in the group says how many numbers' calls move, and to whom; and,
+    loudly, when a connector it puts first cannot take them (see impact.readiness)."""
+    group = _located_group(target)
+    before = group.voice_connector_items
+    arriving = impact.new_firsts(before, after)
+    gaps = dict(known or {})
+    unread = {c: regions[c] for c in arriving if c in regions and c not in gaps}
+    if unread:
+        gaps |= await impact.readiness(voice, unread)
+    warnings = [
+        gap.warning(_placed(c, names, regions), f"group {group.name}'s")
+        for c in arriving
+        if (gap := gaps.get(c)) is not None
+    ]
+    reach = await impact.of_group(voice, target, before, after, names, gaps)
+    return plan.model_copy(update={"impact": reach, "warnings": [*plan.warnings, *warnings]})
 
 
 def _label(connector_id: str, names: dict[str, str]) -> str:
     return f"{names.get(connector_id, '(unknown)')} ({connector_id})"
+
+
+def _placed(connector_id: str, names: dict[str, str], regions: dict[str, str]) -> str:
+    """`name (ID, region)`, as `describe` words a located connector."""
+    return f"{names.get(connector_id, '(unknown)')} ({connector_id}, {regions.get(connector_id, '?')})"
 
 
 def _tied(one: VoiceConnectorItem, other: VoiceConnectorItem, names: dict[str, str]) -> str:

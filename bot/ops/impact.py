@@ -6,21 +6,28 @@ all say the same.
 
 AWS calls per preview, whatever the account's size: one ListVoiceConnectorGroups per configured
 region (none when the plan has listed them already), one filtered ListPhoneNumbers per affected
-target (the connector and each group that lists it, or the one group), and one
-ListVoiceConnectors per region only when calls move to another member that needs naming.
+target (the connector and each group that lists it, or the one group), one ListVoiceConnectors
+per region only when calls move to another member that needs naming, and one
+GetVoiceConnectorOrigination per connector that inbound calls move to.
 Groups fail over inbound calls only (AWS: "Voice Connector groups only handle inbound PSTN calls"),
-so a termination change says that outbound calls do not follow.
+so a termination change says that outbound calls do not follow. A connector takes the inbound calls
+it is sent only with origination enabled and routes to SIP hosts (Administrator Guide, "Managing
+Amazon Chime SDK Voice Connector groups": "You configure both Voice Connectors with origination
+settings that point to your SIP host(s)"), so where calls move to one without, the preview says it
+cannot take them and what to run first.
 """
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.aws_errors import VoiceError
 from bot.ops.common import describe
 from bot.results import Impact
 from bot.voice import VoiceService
 from voice_domain.located import Located
-from voice_domain.shapes import VoiceConnectorGroup, VoiceConnectorItem
+from voice_domain.shapes import Origination, VoiceConnectorGroup, VoiceConnectorItem
 
 Effect = Literal["stops", "fewer routes", "outbound"]
 """`stops`: the connector takes no inbound calls (origination off or gone, connector deleted);
@@ -34,6 +41,80 @@ class ConnectorChange:
     effect: Effect
     routes: int = 0
     left: int = 0
+
+
+NO_ORIGINATION = "no origination settings"
+ROUTE_SYNTAX = "HOST[:PORT]/tcp|udp,priority=N,weight=N"
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Why a connector cannot take inbound calls (`lacks`, with the command that fixes it), or,
+    with `lacks` None, that its origination could not be read (`unread`: AWS's error code)."""
+
+    connector_id: str
+    lacks: str | None
+    unread: str | None = None
+
+    @property
+    def fix(self) -> str:
+        if self.lacks == "origination disabled":
+            return f"enable it first with `/voice origination enable {self.connector_id}`"
+        return (
+            f"give it routes first with `/voice origination set {self.connector_id} --route {ROUTE_SYNTAX}`"
+        )
+
+    def short(self) -> str:
+        """`cannot take them (no origination settings)`, after a connector's name."""
+        if self.lacks is None:
+            return f"may not take them: its origination could not be read ({self.unread})"
+        return f"cannot take them ({self.lacks})"
+
+    def warning(self, label: str, whose: str) -> str:
+        """The preview's loud line: who cannot take `whose` calls, why, and what to run first."""
+        if self.lacks is None:
+            return (
+                f"The origination of {label} could not be read ({self.unread}): check that it can take "
+                f"{whose} calls with `/voice origination show {self.connector_id}`."
+            )
+        return f"{label} has {self.lacks}, so it cannot take {whose} calls: {self.fix}."
+
+
+def gap_of(connector_id: str, origination: Origination | None) -> Gap | None:
+    """What `origination` lacks to take inbound calls; None when it is enabled with routes."""
+    if origination is None:
+        return Gap(connector_id, NO_ORIGINATION)
+    if not origination.routes:
+        return Gap(connector_id, "no origination routes")
+    if origination.disabled:
+        return Gap(connector_id, "origination disabled")
+    return None
+
+
+async def readiness(voice: VoiceService, regions: dict[str, str]) -> dict[str, Gap | None]:
+    """Each connector in `regions` (ID → its region) → why it cannot take inbound calls, or None
+    when it can: one GetVoiceConnectorOrigination each, at once. A connector whose origination
+    cannot be read (its region down, say) gets a Gap that says so rather than failing the preview."""
+    ids = list(regions)
+    found = await asyncio.gather(
+        *(_origination(voice, regions[connector_id], connector_id) for connector_id in ids)
+    )
+    return dict(zip(ids, found, strict=True))
+
+
+async def _origination(voice: VoiceService, region: str, connector_id: str) -> Gap | None:
+    try:
+        return gap_of(connector_id, await voice.get_origination(region, connector_id))
+    except VoiceError as error:
+        return Gap(connector_id, None, unread=error.code)
+
+
+def new_firsts(before: list[VoiceConnectorItem], after: list[VoiceConnectorItem]) -> list[str]:
+    """The connectors a group change puts first that were not first before (none when it keeps
+    the same first members)."""
+    was = {item.voice_connector_id for item in _firsts(before)}
+    now = [item.voice_connector_id for item in _firsts(after)]
+    return [] if set(now) == was else [connector_id for connector_id in now if connector_id not in was]
 
 
 @dataclass(frozen=True)
@@ -79,13 +160,17 @@ async def of_connector(
         for (region, group, priority), count in zip(containing, via, strict=True)
     ]
     first_in = [member for member in memberships if _is_first(member.group, target.id)]
-    needs_names = change.effect != "fewer routes" and any(_next(m.group, target.id) for m in first_in)
-    labels = await _connector_labels(voice) if needs_names else {}
+    fallbacks = [item.voice_connector_id for m in first_in for item in _next(m.group, target.id)]
+    needs_names = change.effect != "fewer routes" and bool(fallbacks)
+    labels, regions = await _connector_labels(voice) if needs_names else ({}, {})
+    gaps: dict[str, Gap | None] = {}
+    if change.effect == "stops" and fallbacks:
+        gaps = await readiness(voice, {c: regions[c] for c in dict.fromkeys(fallbacks) if c in regions})
     return Impact(
         numbers=direct + sum(member.numbers for member in memberships),
         groups=[member.label for member in memberships],
         summary=_connector_summary(change, direct, memberships),
-        first_in_group=[_first_line(target, member, change, labels) for member in first_in],
+        first_in_group=[_first_line(target, member, change, labels, gaps) for member in first_in],
         unknown=unknown,
     )
 
@@ -96,9 +181,11 @@ async def of_group(
     before: list[VoiceConnectorItem],
     after: list[VoiceConnectorItem],
     names: dict[str, str],
+    gaps: dict[str, Gap | None] | None = None,
 ) -> Impact | None:
     """When a group's first connector changes (failover, or an update of its members): the
-    numbers on the group and who takes their calls now. None when the first stays first."""
+    numbers on the group and who takes their calls now. None when the first stays first.
+    `gaps`: what the connectors put first lack to take calls (see `readiness`), said with them."""
     was, now = _firsts(before), _firsts(after)
     if [item.voice_connector_id for item in was] == [item.voice_connector_id for item in now]:
         return None
@@ -106,13 +193,19 @@ async def of_group(
     old = " and ".join(_named(item.voice_connector_id, names) for item in was)
     new = " and ".join(_named(item.voice_connector_id, names) for item in now)
     on = f"the {_plural(numbers, 'number')} on this group"
+    ids = [item.voice_connector_id for item in now]
+
+    def named(connector_id: str) -> str:
+        return _named(connector_id, names)
+
+    unready = _unready(ids, gaps or {}, named)
     if not now:
         lose = "loses its" if numbers == 1 else "lose their"
         summary = f"Impact: {on} {lose} last connector: calls to them fail"
         outcome = f"with no members left, calls to its {_plural(numbers, 'number')} fail"
     else:
-        summary = f"Impact: calls to {on} go first to {new} instead of {old}"
-        outcome = f"calls fail over to {new}"
+        summary = f"Impact: calls to {on} go first to {new} instead of {old}{unready}"
+        outcome = f"calls fail over to {new}{_unready(ids, gaps or {}, named, it=True)}"
     rank = _rank(was[0].priority)
     return Impact(
         numbers=numbers,
@@ -157,13 +250,22 @@ def _connector_summary(change: ConnectorChange, direct: int, memberships: list[_
             return f"Impact: outbound calls through this connector stop; {inbound}"
 
 
-def _first_line(target: Located, member: _Membership, change: ConnectorChange, labels: dict[str, str]) -> str:
-    """`pstn-primary (…) is priority 1 in pstn-failover (…): calls fail over to pstn-secondary (…)`."""
+def _first_line(
+    target: Located,
+    member: _Membership,
+    change: ConnectorChange,
+    labels: dict[str, str],
+    gaps: dict[str, Gap | None],
+) -> str:
+    """`pstn-primary (…) is priority 1 in pstn-failover (…): calls fail over to pstn-secondary (…)`,
+    and `but it cannot take them (origination disabled)` when the fallback cannot."""
     head = f"{describe(target)} {_rank(member.priority)} in {member.label}"
-    fallback = " and ".join(
-        labels.get(item.voice_connector_id, f"({item.voice_connector_id})")
-        for item in _next(member.group, target.id)
-    )
+    following = [item.voice_connector_id for item in _next(member.group, target.id)]
+
+    def label(connector_id: str) -> str:
+        return labels.get(connector_id, f"({connector_id})")
+
+    fallback = " and ".join(label(connector_id) for connector_id in following)
     match change.effect:
         case "fewer routes":
             return f"{head}: the group's calls still go to it first, now on {_plural(change.left, 'route')}"
@@ -174,9 +276,23 @@ def _first_line(target: Located, member: _Membership, change: ConnectorChange, l
                 "only if your SIP hosts send them there"
             )
         case "stops" if fallback:
-            return f"{head}: calls fail over to {fallback}"
+            return f"{head}: calls fail over to {fallback}{_unready(following, gaps, label, it=True)}"
         case "stops":
             return f"{head} and its only member: calls to its {_plural(member.numbers, 'number')} fail"
+
+
+def _unready(
+    takers: list[str], gaps: dict[str, Gap | None], label: Callable[[str], str], *, it: bool = False
+) -> str:
+    """`, but pstn-secondary (…) cannot take them (no origination settings)` after the connectors
+    calls go to, for those of them that cannot (`it` when it is the one just named); empty when all
+    can or are unknown."""
+    unready = [gap for taker in takers if (gap := gaps.get(taker)) is not None]
+    if not unready:
+        return ""
+    if it and len(takers) == 1:
+        return f", but it {unready[0].short()}"
+    return ", but " + "; ".join(f"{label(gap.connector_id)} {gap.short()}" for gap in unready)
 
 
 def _firsts(items: list[VoiceConnectorItem]) -> list[VoiceConnectorItem]:
@@ -200,14 +316,12 @@ async def _count(voice: VoiceService, filter_name: str, value: str) -> int:
     return len(await voice.list_phone_numbers(filter_name=filter_name, filter_value=value))
 
 
-async def _connector_labels(voice: VoiceService) -> dict[str, str]:
-    """Connector ID → `name (ID, region)` in every region that answers."""
+async def _connector_labels(voice: VoiceService) -> tuple[dict[str, str], dict[str, str]]:
+    """Connector ID → `name (ID, region)`, and connector ID → region, in every region that answers."""
     across = await voice.list_reachable(voice.list_connectors)
-    return {
-        connector.voice_connector_id: f"{connector.name} ({connector.voice_connector_id}, {region})"
-        for region, listed in across.found.items()
-        for connector in listed
-    }
+    listed = [(region, connector) for region, found in across.found.items() for connector in found]
+    labels = {c.voice_connector_id: f"{c.name} ({c.voice_connector_id}, {region})" for region, c in listed}
+    return labels, {connector.voice_connector_id: region for region, connector in listed}
 
 
 def _named(connector_id: str, names: dict[str, str]) -> str:

@@ -238,6 +238,8 @@ async def _plan(
     warnings = number_warnings(moves, associating)
     if associating and all((move.note or "").startswith(_ALREADY_HERE) for move in moves):
         raise NothingToDo(f"Every number given is already associated with {describe(target)}.")
+    if not associating and all(move.note is not None for move in moves):
+        raise Unplannable(_none_on_target(moves, target))
     operation = OPERATIONS[target.kind][0 if associating else 1]
     calls = batches(operation, target.region, target.id, list(command.numbers), voice, extra=extra)
     verb = "Associate" if associating else "Disassociate"
@@ -256,6 +258,25 @@ async def _plan(
         before={number: move.current for number, move in zip(command.numbers, moves, strict=True)},
         also_requires=["numbers.disassociate"] if sources else [],
     )
+
+
+def _none_on_target(moves: list[NumberMove], target: Located) -> str:
+    """A disassociate none of whose numbers is on the target: AWS would refuse every one, so say
+    where each is instead (when only some are off it, the preview notes those per number)."""
+    more = f" and {len(moves) - 10} more" if len(moves) > 10 else ""
+    return (
+        f"No number given is associated with {target.kind} {describe(target)}, so "
+        f"there is nothing to disassociate: {'; '.join(map(_whereabouts, moves[:10]))}{more}. "
+        f"`/voice numbers list --{target.kind} {target.id}` lists the numbers on it."
+    )
+
+
+def _whereabouts(move: NumberMove) -> str:
+    if move.shown or move.current:
+        return f"{move.number} is on {move.shown or move.current}"
+    if move.note and "account" in move.note:
+        return f"{move.number} is not in this account"
+    return f"{move.number} is not associated with anything"
 
 
 def location(association: Association) -> str:
@@ -373,17 +394,25 @@ def associate_caveats(outcome: Outcome) -> list[str]:
     # Where each was, by name as the preview showed it (changes recorded before names were shown
     # have only AWS's form).
     named = {move.number: move.shown for move in outcome.plan.moves if move.shown}
-    moved = [
-        f"{number} (was {named.get(number) or before[number]})"
+    taken = [
+        number
         for number in outcome.succeeded_numbers
         if before.get(number) and not _was_on_target(outcome, number)
     ]
-    if not moved:
+    if not taken:
         return []
+    moved = [f"{number} (was {named.get(number) or before[number]})" for number in taken]
     shown = ", ".join(moved[:20]) + (f" and {len(moved) - 20} more" if len(moved) > 20 else "")
+    back: dict[str, list[str]] = {}
+    for number in taken:
+        param, _, ident = str(before[number]).partition(" ")
+        back.setdefault(f"{_KIND_OF_PARAM.get(param, 'group')}:{ident}", []).append(number)
+    commands = "; ".join(
+        f"`/voice numbers associate {where} {' '.join(numbers)} --force`" for where, numbers in back.items()
+    )
     return [
         f"{len(moved)} number(s) were moved here with --force from elsewhere: {shown}. Undoing disassociates "
-        "them; it does not move them back."
+        f"them, leaving them routed nowhere; to move them back instead, run {commands}."
     ]
 
 
@@ -502,9 +531,14 @@ async def plan_update(command: NumberUpdate, voice: VoiceService, located: list[
         [_update_call(voice.home_region, member, value, changing)],
         changes=changes,
         moves=[
-            NumberMove(number=number, current=_current(details[number])[member] or None)
+            NumberMove(
+                number=number,
+                current=_current(details[number])[member] or None,
+                shown=_current(details[number])[member] or "(none)",
+            )
             for number in changing
         ],
+        moves_current=f"{label.capitalize()} now",
         warnings=_update_warnings(member, [details[number] for number in changing]),
         before={number: _current(details[number]) for number in changing},
     )

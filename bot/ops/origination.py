@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.ops import impact
 from bot.ops.common import NothingToDo, Unplannable, describe, settings_plan
-from bot.ops.emergency import warn_of_emergency_calling
+from bot.ops.emergency import clear_first, current_emergency, refuse_under_emergency_calling
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part, Table
 from bot.results import ApiCall, FieldChange, OriginationView, Outcome, Plan
@@ -259,9 +259,18 @@ async def _edit(
     """The PUT of `routes` with origination left enabled or disabled as it is, warning when the
     routes tried first are gone."""
     if not routes:
+        refused = f"That would leave {describe(target)} without any route, which AWS does not allow."
+        emergency = await current_emergency(voice, target.region, target.id)
+        if emergency is not None:
+            # Disabling is what stops its calls, and AWS refuses that under emergency calling too.
+            raise Unplannable(
+                f"{refused} To stop its calls you would disable its origination instead, but "
+                + clear_first(target, emergency, "origination")
+                + f" Then `/voice origination disable {target.id}` stops its calls (its routes are kept)."
+            )
         raise Unplannable(
-            f"That would leave {describe(target)} without any route, which AWS does not allow. To stop "
-            f"sending it calls, use `/voice origination disable {target.id}` (its routes are kept)."
+            f"{refused} To stop sending it calls, use `/voice origination disable {target.id}` "
+            "(its routes are kept)."
         )
     after = Origination(routes=routes, disabled=bool(current and current.disabled))
     plan = await _put(command, voice, target, current, after)
@@ -401,5 +410,6 @@ CHANGES[OriginationClear] = ChangeOps(
 )
 EFFECTS["PutVoiceConnectorOrigination"] = Shows(put_seen)
 EFFECTS["DeleteVoiceConnectorOrigination"] = Shows(delete_seen)
-# Last, so every origination change registered above warns when emergency calling depends on it.
-warn_of_emergency_calling("origination")
+# Last, so every origination change registered above that would turn origination off is refused
+# while emergency calling depends on it.
+refuse_under_emergency_calling("origination")

@@ -85,8 +85,9 @@ class Creates:
     find: Callable[[ApiCall, VoiceService, datetime], Awaitable[str | None]]
 
 
-MakesSecret = Callable[[ApiCall], tuple[dict[str, Any], list[Revealed]]]
-"""Given a planned request, the parameters to send with a secret made now, and that secret."""
+MakesSecret = Callable[[ApiCall, Plan], tuple[dict[str, Any], list[Revealed]]]
+"""Given a planned request (and its plan, which names the resource), the parameters to send with a
+secret made now, and that secret."""
 
 SECRETS: dict[str, MakesSecret] = {}
 """Operations whose request carries a secret the plan must not hold (a SIP password): the plan, and
@@ -120,11 +121,13 @@ class Proposes:
 
 @dataclass(frozen=True)
 class Exports:
-    """A file to hand over: uploaded on Slack, printed to stdout in the console."""
+    """A file to hand over: uploaded on Slack (to the asker alone unless `shared`), printed to
+    stdout in the console."""
 
     doc: Doc
     file_name: str
     content: str
+    shared: bool
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ inverses and views."""
 
 from typing import Any
 
-from bot.ops.common import NothingToDo, describe, settings_plan
+from bot.ops.common import NothingToDo, Unplannable, describe, settings_plan
 from bot.ops.registry import CHANGES, EFFECTS, READS, CannotUndo, ChangeOps, ReadOps, Shows
 from bot.render.doc import Doc, Fields, Heading, Paragraph, Part
 from bot.results import ApiCall, FieldChange, Model, Outcome, Plan
@@ -92,12 +92,21 @@ def _insights(insights: MediaInsightsConfiguration) -> str:
 
 
 async def plan_set(command: StreamingSet, voice: VoiceService, located: list[Located]) -> Plan:
-    """The Put replaces the whole configuration: notifications and call analytics not given are
-    sent as AWS has them, so changing the retention does not silently drop them."""
+    """The Put replaces the whole configuration: the retention, notifications and call analytics
+    not given are sent as AWS has them, so changing one does not silently drop the others. A
+    connector that does not stream yet needs its retention given (AWS requires one)."""
     target = located[0]
     current = await current_streaming(voice, target.region, target.id)
+    retention = (
+        command.retention if command.retention is not None else (current and current.data_retention_in_hours)
+    )
+    if retention is None:
+        raise Unplannable(
+            f"{describe(target)} does not stream yet: give --retention HOURS (0 or more), "
+            "how long Kinesis keeps the media."
+        )
     after = StreamingConfiguration(
-        data_retention_in_hours=command.retention,
+        data_retention_in_hours=retention,
         disabled=command.disabled,
         streaming_notification_targets=_targets(command, current),
         media_insights_configuration=_media_insights(command, current),

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.ops import impact
 from bot.ops.common import NothingToDo, Unplannable, describe, new_plan, settings_plan
-from bot.ops.emergency import warn_of_emergency_calling
+from bot.ops.emergency import refuse_under_emergency_calling
 from bot.ops.registry import (
     CHANGES,
     EFFECTS,
@@ -305,9 +305,9 @@ _NO_PASSWORD_BACK = (
 # Secrets -----------------------------------------------------------------------------------
 
 
-def make_passwords(call: ApiCall) -> tuple[dict[str, Any], list[Revealed]]:
+def make_passwords(call: ApiCall, plan: Plan) -> tuple[dict[str, Any], list[Revealed]]:
     """Each credential of the planned request gets a password made now; the plan never had one."""
-    connector = call.params["VoiceConnectorId"]
+    connector = describe(plan.target) if plan.target else call.params["VoiceConnectorId"]
     credentials = [{**credential, "Password": new_password()} for credential in call.params["Credentials"]]
     revealed = [
         Revealed(f"SIP password of {credential['Username']} on connector {connector}", credential["Password"])
@@ -400,4 +400,4 @@ EFFECTS["DeleteVoiceConnectorTermination"] = Shows(delete_seen)
 EFFECTS["PutVoiceConnectorTerminationCredentials"] = Shows(credentials_put_seen)
 EFFECTS["DeleteVoiceConnectorTerminationCredentials"] = Shows(credentials_delete_seen)
 SECRETS["PutVoiceConnectorTerminationCredentials"] = make_passwords
-warn_of_emergency_calling("termination")
+refuse_under_emergency_calling("termination")

@@ -5,6 +5,7 @@ A bulk result's follow-ups (`bot.follow_ups`) are buttons where the surface has 
 commands where it asks for them (the console), and left out otherwise (announcements).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.follow_ups import follow_ups
@@ -210,10 +211,12 @@ def _record_fields(record: ChangeRecord) -> tuple[tuple[str, str], ...]:
     return tuple(fields)
 
 
-def secrets_text(secrets: tuple[Revealed, ...]) -> str:
+def secrets_text(secrets: tuple[Revealed, ...], shown: Callable[[str], str] = str) -> str:
     """The words that show secrets to the one person who may see them, once. Each value follows
-    `Password:` so a library's debug line that carries this text is masked by the log redactor."""
+    `Password:` so a library's debug line that carries this text is masked by the log redactor.
+    `shown` makes what the secret is for (a SIP user name someone typed) safe where it is read:
+    Slack's `escape` there; the console prints it as it is."""
     return "\n".join(
-        f"{secret.what} (shown once and not stored: copy it now)\nPassword: `{secret.value}`"
+        f"{shown(secret.what)} (shown once and not stored: copy it now)\nPassword: `{secret.value}`"
         for secret in secrets
     )

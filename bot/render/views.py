@@ -149,7 +149,7 @@ def plan_view(plan: Plan, *, dry_run: bool = False) -> Doc:
             (move.number, readable_number(move.number), move.shown or move.current or "-", move.note or "")
             for move in plan.moves
         )
-        header = ("Number", "Readable", "Now associated with", "Note")
+        header = ("Number", "Readable", plan.moves_current, "Note")
         parts.append(Table("Numbers", header, rows, "numbers.csv"))
     parts.extend(Notice("warning", warning) for warning in plan.warnings)
     parts.extend(_request_steps(plan.calls))

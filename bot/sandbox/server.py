@@ -18,6 +18,7 @@ from bot.sandbox.faults import FaultInjector
 from bot.sandbox.persistence import load_state
 from bot.sandbox.recorder import Recorder
 from bot.sandbox.state import SandboxState
+from bot.sandbox.trail import Trail
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
 
@@ -62,6 +63,10 @@ class RunningSandbox:
     @property
     def faults(self) -> FaultInjector:
         return self._context.faults
+
+    @property
+    def trail(self) -> Trail:
+        return self._context.trail
 
     @property
     def record_file(self) -> Path | None:

@@ -95,10 +95,24 @@ class TrailEvent:
 
 
 class Trail:
-    """Event history, newest first."""
+    """Event history, newest first.
+
+    CloudTrail shows an event in its history some minutes after the call ("typically within 5
+    minutes", not guaranteed: CloudTrail User Guide, "Working with CloudTrail event history").
+    `withhold` makes new events wait as they would, until `deliver` shows them with the time of
+    their call; otherwise they show at once.
+    """
 
     def __init__(self) -> None:
         self.events: list[TrailEvent] = []
+        self._withheld: list[TrailEvent] | None = None
+
+    def withhold(self) -> None:
+        self._withheld = self._withheld or []
+
+    def deliver(self) -> None:
+        withheld, self._withheld = self._withheld or [], None
+        self.events = sorted([*self.events, *withheld], key=lambda event: event.time, reverse=True)
 
     def record(
         self,
@@ -120,7 +134,7 @@ class Trail:
             resources=tuple(_resources(params) + _resources(result or {})),
             parameters=masked(params),
         )
-        self.events.insert(0, event)
+        (self.events if self._withheld is None else self._withheld).insert(0, event)
         return event
 
 

@@ -19,7 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.outcomes import Answer, Applied, Exported, Reconciled, is_public
 from bot.policy import Policy
-from bot.render.blockkit import to_messages
+from bot.render.blockkit import escape, to_messages
 from bot.render.doc import Doc, Fields, Notice
 from bot.render.outcome_views import answer_view, secrets_text
 from bot.slack import follow_ups
@@ -110,23 +110,31 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         text: str,
         team_id: str | None,
         message_ref: dict[str, str] | None = None,
+        *,
+        acting: bool = False,
     ) -> Request:
+        """`acting`: the request takes effect now (a click, or a command that acts `at_once`), so
+        the user groups that decide it are read again from Slack, not taken from the cache: someone
+        just removed from @oncall cannot silence a drift alert or cancel a change for the cache's
+        life. A typed change's preview uses the cache; its Apply reads them afresh."""
         return Request(
             user_id=user_id,
             channel_id=channel_id,
             text=text,
             surface="slack",
-            usergroups=await usergroups.groups_of(user_id),
+            usergroups=await usergroups.groups_of(user_id, fresh=acting),
             message_ref=message_ref,
             team_id=team_id,
         )
 
     async def deliver(answer: Answer, conversation: Conversation, *, replace_original: bool = False) -> None:
         doc = answer_view(answer, PREVIEW_ACTIONS)
-        if isinstance(answer, Exported) and not await upload(
-            delivery, conversation.channel_id, answer.file_name, answer.content
-        ):
-            doc = doc.plus(Notice("error", "Slack refused the file: invite the bot to this channel."))
+        if isinstance(answer, Exported):
+            if not await upload(delivery, conversation, answer):
+                where = "invite the bot to this channel" if answer.shared else "check the bot may message you"
+                doc = doc.plus(Notice("error", f"Slack refused the file: {where}."))
+            elif not answer.shared:
+                doc = doc.plus(Notice("info", "Sent to you alone, in your direct messages with the bot."))
         if is_public(answer):
             await delivery.public(conversation, doc, replace_original=replace_original)
         else:
@@ -151,7 +159,8 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
         if not await gate.first_time(command_identity(body)):
             return  # Slack's retry or a replay: the original was taken and is being answered
         user_id, channel_id = str(body.get("user_id")), str(body.get("channel_id"))
-        request = await request_of(user_id, channel_id, text, team_id)
+        acting = parsed.command is not None and parsed.command.at_once
+        request = await request_of(user_id, channel_id, text, team_id, acting=acting)
         if parsed.problem is not None:
             await workflow.record_invalid(request, parsed.problem)
             return
@@ -176,7 +185,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
             return None  # the same click again (Slack's retry or a replay): it was taken once
         message_ts = (body.get("container") or {}).get("message_ts") or (body.get("message") or {}).get("ts")
         reference = {"channel": channel_id, "ts": str(message_ts)} if message_ts else None
-        return await request_of(user_id, channel_id, text, team_of_action(body), reference)
+        return await request_of(user_id, channel_id, text, team_of_action(body), reference, acting=True)
 
     async def on_button(ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond, apply: bool) -> None:
         request = await clicked(ack, body, respond, "")
@@ -196,7 +205,7 @@ def build_app(workflow: Workflow, delivery: Delivery, *, signing_secret: str | N
     async def reveal(applied: Applied, conversation: Conversation) -> None:
         """Secrets go to the requester alone (not the approver who clicked), once."""
         record = applied.record
-        text = secrets_text(applied.secrets)
+        text = secrets_text(applied.secrets, escape)
         if not await delivery.secret(record.channel_id or conversation.channel_id, record.requested_by, text):
             lost = (
                 f"Change {record.id} was applied, but its new password could not be shown privately to "

@@ -9,7 +9,6 @@ own types, so the form refuses exactly what the typed command would, but says so
 
 import json
 import re
-import shlex
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from typing import Any, Literal
 from pydantic import TypeAdapter, ValidationError
 
 from bot.render.blockkit import literal
+from commands.lexer import command_line
 from commands.types import CountryCode
 from voice_domain.shapes import MAX_ROUTES, Origination, Route
 from voice_domain.termination import Cidr, Termination
@@ -292,7 +292,7 @@ def origination_text(context: FormContext, values: Values) -> Filled:
         words += ["--route", token]
     if _checked(values, DISABLED):
         words.append("--disabled")
-    return Filled(_line(words + _audit(values)), errors)
+    return Filled(command_line(words + _audit(values)), errors)
 
 
 def _route(index: int, row: dict[str, str | None]) -> tuple[str, dict[str, str]]:
@@ -335,7 +335,7 @@ def termination_text(context: FormContext, values: Values) -> Filled:
     else:
         words.append("--no-default-number")
     words.append("--disabled" if _value(values, STATE) == "disabled" else "--enabled")
-    return Filled(_line(words + _audit(values)), errors)
+    return Filled(command_line(words + _audit(values)), errors)
 
 
 FILLERS: dict[Kind, Callable[[FormContext, Values], Filled]] = {
@@ -367,10 +367,6 @@ def _audit(values: Values) -> list[str]:
         if given:
             words += [f"--{flag}", given]
     return words
-
-
-def _line(words: list[str]) -> str:
-    return " ".join(shlex.quote(word) for word in words)
 
 
 def _items(text: str | None) -> list[str]:

@@ -16,10 +16,10 @@ from bot.policy import Subject
 from bot.render.blockkit import to_messages
 from bot.render.doc import Bold, Code, Doc, Heading, Inline, Notice, Paragraph, Part
 from bot.render.history_views import history_list_view
-from bot.routing_map import ConnectorState, GroupState, Hidden, RoutingMap, Unread, read_map
+from bot.routing_map import ConnectorState, GroupState, Hidden, MapCache, RoutingMap, Unread, readable
 from bot.slack.forms import MAX_VIEW_BLOCKS, View
 from bot.slack.listening import Listening
-from bot.store import DriftRecord, now
+from bot.store import DriftRecord
 from voice_domain.shapes import Origination
 from voice_domain.termination import Termination, TerminationHealth
 
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 def register_home(app: AsyncApp, listening: Listening) -> None:
     workflow = listening.workflow
     membership = workflow.surfaces.membership
+    maps = MapCache()
 
     async def home_opened(event: dict[str, Any], body: dict[str, Any]) -> None:
         if event.get("tab") != "home":
@@ -39,8 +40,8 @@ def register_home(app: AsyncApp, listening: Listening) -> None:
             doc = Doc(refusal, (Notice("error", refusal),), "error")
         else:
             groups = await membership.groups_of(user_id) if membership is not None else frozenset()
-            subject = Subject(user_id, None, groups)
-            doc = map_view(await read_map(workflow.engine.voice, workflow.store, workflow.policy, subject))
+            parts = readable(workflow.policy, Subject(user_id, None, groups))
+            doc = map_view(await maps.read(workflow.engine.voice, workflow.store, parts))
         try:
             await listening.delivery.client.views_publish(user_id=user_id, view=home_view(doc))
         except SlackApiError as error:
@@ -61,7 +62,7 @@ def home_view(doc: Doc) -> View:
 def map_view(found: RoutingMap) -> Doc:
     parts: list[Part] = [
         Heading("Routing map"),
-        Paragraph((f"As of {now():%Y-%m-%d %H:%M} UTC: what your permissions let you read.",)),
+        Paragraph((f"As of {found.read_at:%Y-%m-%d %H:%M} UTC: what your permissions let you read.",)),
     ]
     parts += [Notice("warning", warning) for warning in found.warnings]
     if found.groups is not None:

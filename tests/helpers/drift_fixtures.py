@@ -1,13 +1,15 @@
-"""What the drift tests share: an SQLite store of their own and a VoiceService on the sandbox."""
+"""What the drift tests share: an SQLite store of their own, a VoiceService on the sandbox, and an
+announcer that keeps what it was given."""
 
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bot.sandbox import RunningSandbox
 from bot.settings import AwsSettings
-from bot.store import Store
+from bot.store import DriftRecord, Store
 from bot.voice import VoiceService
 
 
@@ -24,3 +26,18 @@ async def drift_voice(sandbox: RunningSandbox) -> AsyncIterator[VoiceService]:
     """The two regions the sandbox seeds, so a scan reads both."""
     async with VoiceService(AwsSettings(VOICE_REGIONS="us-east-1,us-west-2")) as service:
         yield service
+
+
+@dataclass
+class RecordingAnnouncer:
+    """The drift watch's Announcer, keeping each record (Slack's own is tested in test_drift_actors
+    and test_drift_replicas); it posts nothing, so there is nothing to revise."""
+
+    announced: list[DriftRecord]
+
+    async def announce(self, record: DriftRecord) -> str | None:
+        self.announced.append(record)
+        return None
+
+    async def revise(self, record: DriftRecord, posted: str) -> None:
+        raise AssertionError(f"{record.id} was never posted, so it cannot be revised")

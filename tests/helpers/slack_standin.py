@@ -135,6 +135,7 @@ class SlackStandIn:
             "chat.update": self._update,
             "chat.getPermalink": self._get_permalink,
             "usergroups.users.list": self._usergroup_users,
+            "conversations.open": self._conversations_open,
             "users.info": self._user_info,
             "files.getUploadURLExternal": self._get_upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -562,6 +563,13 @@ class SlackStandIn:
             )
         self._home[user_id] = self._held(args["view"], f"V{self._next():09d}")
         return {"ok": True, "view": self._home[user_id]}
+
+    def _conversations_open(self, args: dict[str, Any]) -> JsonBody:
+        """A direct message with one person (`users`: one ID): its channel ID is D + the user's."""
+        users = str(args.get("users") or "").split(",")
+        if len(users) != 1 or not users[0].startswith(("U", "W")):
+            return _error("user_not_found")
+        return {"ok": True, "channel": {"id": "D" + users[0][1:]}}
 
     def _usergroup_users(self, args: dict[str, Any]) -> JsonBody:
         users = self.usergroups.get(args.get("usergroup", ""))

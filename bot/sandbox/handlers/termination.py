@@ -14,6 +14,7 @@ from bot.sandbox.handlers import Params, handles
 from bot.sandbox.handlers.emergency import refuse_while_emergency_calling
 from bot.sandbox.records import SipCredential, Termination, VoiceConnector
 from bot.sandbox.state import SandboxState
+from voice_domain.values import check_country
 
 _COUNTRY = re.compile(r"[A-Z]{2}", re.ASCII)
 # Credential: "RFC2617 compliant user name/password … in US-ASCII format". RFC 2617 Basic: the
@@ -27,6 +28,15 @@ def get_termination(state: SandboxState, region: str, params: Params) -> dict[st
     return {"Termination": _wire(_termination(state.voice_connector(region, params["VoiceConnectorId"])))}
 
 
+def _is_country(code: str) -> bool:
+    """Two letters that name a country (not `XX`), as libphonenumber knows the ISO 3166-1 codes."""
+    try:
+        check_country(code)
+    except ValueError:
+        return False
+    return True
+
+
 @handles("PutVoiceConnectorTermination")
 def put_termination(state: SandboxState, region: str, params: Params) -> dict[str, Any]:
     """API reference, Termination: CallingRegions "in ISO 3166-1 alpha-2 format. Required.";
@@ -38,7 +48,7 @@ def put_termination(state: SandboxState, region: str, params: Params) -> dict[st
     if not regions:
         raise bad_request("Termination.CallingRegions is required: give at least one country.")
     for index, country in enumerate(regions):
-        if not _COUNTRY.fullmatch(country):
+        if not _COUNTRY.fullmatch(country) or not _is_country(country):
             raise bad_request(
                 f"Termination.CallingRegions[{index}] is not an ISO 3166-1 alpha-2 country code."
             )
