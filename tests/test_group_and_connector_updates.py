@@ -109,8 +109,10 @@ async def test_updates_and_renames_refuse_taken_names_and_repeated_members(
         "/voice group rename pstn-failover other",
         f"/voice group update pstn-failover --member pstn-primary:1 --member {PRIMARY_CONNECTOR_ID}:2",
         "/voice group update pstn-failover --member pstn-secondary:1 --member pstn-primary:4",
+        "/voice connector untag pstn-primary no-such-key",
         cwd=tmp_path,
     )
+    assert "has no tag 'no-such-key' to remove; its tag keys: none" in output, output
     assert "A voice connector named 'pstn-secondary' already exists" in output, output
     assert "A voice connector group named 'other' already exists" in output, output
     assert "is listed more than once" in output, output

@@ -318,7 +318,7 @@ async def plan_delete(command: ConnectorDelete, voice: VoiceService, located: li
         raise Unplannable(
             f"{describe(target)} still has {len(numbers)} phone number(s) associated directly "
             f"({shown}{more}); AWS refuses to delete it until they are disassociated from it "
-            "(for example with `aws chime-sdk-voice disassociate-phone-numbers-from-voice-connector`)."
+            f"(`/voice numbers disassociate connector:{target.id} NUMBER…`, which the audit log keeps)."
         )
     memberships = [
         (region, group)
@@ -504,6 +504,11 @@ def tags_plan(
         for key in [*setting, *removing]
         if current.get(key) != after.get(key)
     ]
+    absent = [key for key in removing if key not in current]
+    if absent and not changes:
+        keys = ", ".join(f"'{key}'" for key in absent)
+        held = ", ".join(f"'{key}'" for key in sorted(current)) or "none"
+        raise NothingToDo(f"{describe(target)} has no tag {keys} to remove; its tag keys: {held}.")
     if not changes:
         raise NothingToDo(f"the tags of {describe(target)} already are exactly that.")
     if len(after) > MAX_TAGS:
