@@ -151,11 +151,13 @@ class Workflow:
 
     async def _undo(self, request: Request, command: Undo) -> Answer:
         record = await self.store.get(command.change_id)
-        if record is None or record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
-            return NotFound(command.change_id, applied=True)
+        if record is None:
+            return NotFound(command.change_id)
         elsewhere = _undone_elsewhere(record, request, self.policy)
         if elsewhere is not None:
             return elsewhere
+        if record.result is None or record.status not in (Status.APPLIED, Status.PARTIAL):
+            return UndoImpossible(record.id, _not_undoable(record))
         name = str((record.command or {}).get("words", ""))
         outcome = record.result
         later = await undo.changes_after(self.store, record)
@@ -559,6 +561,16 @@ def _stored_command(record: ChangeRecord) -> ChangeCommand:
 
 def _differs(previewed: Plan, current: Plan) -> bool:
     return previewed.before != current.before or previewed.calls != current.calls
+
+
+def _not_undoable(record: ChangeRecord) -> str:
+    """Why a change that was not applied has no undo, in terms of what it is."""
+    if record.status in (Status.FAILED, Status.UNKNOWN):
+        return (
+            f"it is {record.status}: what it did is not known for certain, so it has no safe automatic "
+            f"inverse; `/voice history {record.id}` shows each request and AWS's answer."
+        )
+    return f"it is {record.status}: nothing was applied, so there is nothing to undo."
 
 
 def _undone_elsewhere(record: ChangeRecord, request: Request, policy: Policy) -> Answer | None:

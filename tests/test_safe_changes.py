@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from bot.policy import PolicyError, load_policy
-from bot.slack.actions import APPLY_ACTION
+from bot.slack.actions import APPLY_ACTION, CANCEL_ACTION
 from bot.store import now
 from tests.helpers.bot_harness import BotHarness, HarnessFactory
 from tests.helpers.messages import button_value, preview_of, sent, text_of
@@ -289,3 +289,15 @@ async def test_an_undo_reverting_many_later_changes_lists_twenty_and_counts_the_
     assert f"also reverts {len(later)} later changes" in shown
     assert all(change_id in shown for change_id in later[:20]) and later[-1] not in shown
     assert "and 2 more since" in shown
+
+
+async def test_undo_of_a_change_that_was_never_applied_says_what_it_is(bot: BotHarness) -> None:
+    preview = await preview_of(
+        bot, await bot.command("origination set pstn-primary --route 10.0.0.7/udp,priority=1,weight=1")
+    )
+    change_id = button_value(preview, APPLY_ACTION)
+    await (await bot.click(CANCEL_ACTION, change_id, preview)).wait()
+    [answer] = await (await bot.command(f"undo {change_id}")).wait()
+    assert f"Cannot undo {change_id}: it is CANCELLED: nothing was applied" in text_of(answer)
+    [unknown] = await (await bot.command("undo c0000000")).wait()
+    assert "No change has the ID c0000000" in text_of(unknown)
