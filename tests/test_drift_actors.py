@@ -22,6 +22,7 @@ from bot.slack.drift import DRIFT_ACTIONS, DriftAnnouncer
 from bot.store import DriftLedger, DriftRecord, Store, now
 from bot.voice import VoiceService
 from tests.helpers.bot_harness import NOTIFY_CHANNEL, BotHarness, HarnessFactory
+from tests.helpers.drift_fixtures import recorded_drift
 from tests.helpers.messages import text_of
 from tests.helpers.sandbox_fixtures import ROOMY_QUOTAS, SandboxFactory, voice_client
 
@@ -135,18 +136,7 @@ async def test_a_store_made_before_late_makers_were_looked_up_gains_the_columns(
     try:
         ledger = DriftLedger(store)
         found = now()
-        record = await ledger.record_drift(
-            key="s:origination:us-east-1:vc",
-            resource="origination:us-east-1:vc",
-            kind="origination",
-            region="us-east-1",
-            before=None,
-            after={"routes": []},
-            actors=None,
-            revert=None,
-            changed_after=found,
-        )
-        assert record is not None
+        record = await recorded_drift(store, changed_after=found)
         await ledger.mark_announced(record.id, "C0NOTIFY:1.2")
         [waiting] = await ledger.unattributed(found - timedelta(minutes=1))
         assert (waiting.id, waiting.announced_as, waiting.changed_after) == (record.id, "C0NOTIFY:1.2", found)

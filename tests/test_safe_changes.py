@@ -203,10 +203,8 @@ async def test_undoing_a_forced_association_says_what_it_will_not_restore(bot: B
     assert undo["blocks"][-1]["type"] == "actions"  # the caveat comes before the buttons
 
 
-async def test_undo_names_the_later_changes_to_the_same_settings_that_it_reverts_too(bot: BotHarness) -> None:
-    """A drain's undo puts back the routes it found: a route added since would be dropped with it.
-    The preview names each such change (not those of other settings), whoever and wherever made it."""
-    bot.standin.users["U0BOB"] = {"profile": {"display_name": "Bob on call"}}
+async def _two_routes(bot: BotHarness) -> None:
+    """pstn-primary's origination: sbc1 and sbc2, enabled (set straight through botocore)."""
     route = {"Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
     async with voice_client(bot.sandbox) as voice:
         await voice.put_voice_connector_origination(
@@ -216,6 +214,13 @@ async def test_undo_names_the_later_changes_to_the_same_settings_that_it_reverts
                 "Disabled": False,
             },
         )
+
+
+async def test_undo_names_the_later_changes_to_the_same_settings_that_it_reverts_too(bot: BotHarness) -> None:
+    """A drain's undo puts back the routes it found: a route added since would be dropped with it.
+    The preview names each such change (not those of other settings), whoever and wherever made it."""
+    bot.standin.users["U0BOB"] = {"profile": {"display_name": "Bob on call"}}
+    await _two_routes(bot)
     drain = await _applied(bot, "origination drain pstn-primary sbc1.example.com")
     added = await _applied(
         bot, "origination route add pstn-primary sbc3.example.com/udp,priority=1,weight=10", "U0BOB"
@@ -270,15 +275,7 @@ async def test_undoing_a_termination_change_names_a_later_one_it_would_overwrite
 async def test_an_undo_reverting_many_later_changes_lists_twenty_and_counts_the_rest(bot: BotHarness) -> None:
     """However many changes came since, the preview stays one valid Slack message (the harness checks
     every message against Block Kit's limits)."""
-    route = {"Port": 5060, "Protocol": "UDP", "Priority": 1, "Weight": 10}
-    async with voice_client(bot.sandbox) as voice:
-        await voice.put_voice_connector_origination(
-            VoiceConnectorId="abcdef1ghij2klmno3pqr4",
-            Origination={
-                "Routes": [{"Host": "sbc1.example.com", **route}, {"Host": "sbc2.example.com", **route}],
-                "Disabled": False,
-            },
-        )
+    await _two_routes(bot)
     drain = await _applied(bot, "origination drain pstn-primary sbc1.example.com")
     later = [
         await _applied(bot, f"origination route change pstn-primary sbc2.example.com --weight {weight}")

@@ -14,6 +14,7 @@ from bot.slack.drift import ACKNOWLEDGE_ACTION
 from bot.store import DriftLedger, Status
 from commands.audit import HISTORY_EVERYWHERE
 from tests.helpers.bot_harness import POLICY, BotHarness, HarnessFactory
+from tests.helpers.drift_fixtures import recorded_drift
 from tests.helpers.messages import button_value, preview_of, sent, text_of
 from tests.helpers.polling import eventually
 from tests.helpers.sandbox_fixtures import voice_client
@@ -66,17 +67,7 @@ async def test_a_member_removed_from_the_user_group_cannot_acknowledge_drift_on_
     bot_factory: HarnessFactory,
 ) -> None:
     bot = await bot_factory(DRIFT_POLICY)
-    record = await DriftLedger(bot.runtime.store).record_drift(
-        key="k",
-        resource="origination:us-east-1:abcdef1ghij2klmno3pqr4",
-        kind="origination",
-        region="us-east-1",
-        before=None,
-        after={"routes": []},
-        actors=None,
-        revert=None,
-    )
-    assert record is not None
+    record = await recorded_drift(bot.runtime.store)
     [listed] = await (await bot.command("drift", user="U0CAROL")).wait()  # allowed: groups cached
     assert record.id in text_of(listed)
     bot.standin.usergroups = {"S0ONCALL": []}

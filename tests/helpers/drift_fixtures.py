@@ -4,12 +4,13 @@ announcer that keeps what it was given."""
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.sandbox import RunningSandbox
 from bot.settings import AwsSettings
-from bot.store import DriftRecord, Store
+from bot.store import DriftLedger, DriftRecord, Store
 from bot.voice import VoiceService
 
 
@@ -41,3 +42,22 @@ class RecordingAnnouncer:
 
     async def revise(self, record: DriftRecord, posted: str) -> None:
         raise AssertionError(f"{record.id} was never posted, so it cannot be revised")
+
+
+async def recorded_drift(store: Store, **fields: Any) -> DriftRecord:
+    """A drift of pstn-primary's origination, recorded as the watch records one (`fields` override)."""
+    record = await DriftLedger(store).record_drift(
+        **{
+            "key": "test:origination",
+            "resource": "origination:us-east-1:abcdef1ghij2klmno3pqr4",
+            "kind": "origination",
+            "region": "us-east-1",
+            "before": None,
+            "after": {"routes": []},
+            "actors": None,
+            "revert": None,
+        }
+        | fields
+    )
+    assert record is not None
+    return record
